@@ -1,0 +1,111 @@
+import { strict as assert } from "node:assert";
+import fc from "fast-check";
+import { compareSize, parseInstanceType, sizeRankOf } from "../../../components/lib/instance-types";
+
+describe("components/lib/instance-types", () => {
+  const parsed = (raw: string) => {
+    const result = parseInstanceType(raw);
+    if (!result.ok) assert.fail(`expected ${raw} to parse: ${result.reason}`);
+    return result.value;
+  };
+
+  it("splits SageMaker and EC2 types into prefix, family, generation, attributes and size", () => {
+    assert.deepEqual(parsed("ml.g4dn.2xlarge"), {
+      raw: "ml.g4dn.2xlarge",
+      sagemaker: true,
+      name: "g4dn.2xlarge",
+      instanceClass: "g4dn",
+      family: "g",
+      generation: 4,
+      attributes: "dn",
+      size: "2xlarge",
+      sizeRank: 4,
+      burstable: false,
+      accelerator: "gpu",
+    });
+    const m5 = parsed("m5.large");
+    assert.equal(m5.sagemaker, false);
+    assert.equal(m5.family, "m");
+    assert.equal(m5.accelerator, undefined);
+    assert.equal(m5.sizeRank, 1);
+  });
+
+  const cases: Array<[string, Partial<ReturnType<typeof parsed>>]> = [
+    ["ml.t3.medium", { family: "t", burstable: true, sizeRank: 0.5 }],
+    ["t3.nano", { family: "t", sizeRank: 0.0625 }],
+    ["ml.inf2.xlarge", { family: "inf", generation: 2, accelerator: "inferentia", sizeRank: 2 }],
+    ["ml.trn1n.32xlarge", { family: "trn", attributes: "n", accelerator: "trainium", sizeRank: 64 }],
+    ["dl1.24xlarge", { family: "dl", accelerator: "gaudi" }],
+    ["ml.p4de.24xlarge", { family: "p", attributes: "de", accelerator: "gpu", sizeRank: 48 }],
+    ["c6gn.16xlarge", { family: "c", attributes: "gn", accelerator: undefined }],
+    ["m7i-flex.large", { family: "m", attributes: "i-flex" }],
+    ["gr6.4xlarge", { family: "gr", accelerator: "gpu" }],
+    ["f1.2xlarge", { accelerator: "fpga" }],
+    ["m5.metal", { size: "metal", sizeRank: 1000 }],
+    ["c7i.metal-48xl", { size: "metal-48xl", sizeRank: 96 }],
+    ["x2iedn.xlarge", { family: "x", attributes: "iedn" }],
+    ["im4gn.large", { family: "im", attributes: "gn" }],
+  ];
+  for (const [raw, expected] of cases) {
+    it(`parses ${raw}`, () => {
+      const value = parsed(raw);
+      for (const [key, want] of Object.entries(expected)) {
+        assert.deepEqual((value as unknown as Record<string, unknown>)[key], want, `${raw}.${key}`);
+      }
+    });
+  }
+
+  for (const raw of [
+    "",
+    " ml.m5.large",
+    "ml.m5",
+    "m5",
+    "ml..large",
+    "ml.m5.huge",
+    "ml.5m.large",
+    "ML.M5.LARGE",
+    "ml.m5.large.x",
+    "m5.1xlarge",
+    "u-6tb1.metal",
+  ]) {
+    it(`reports ${JSON.stringify(raw)} as unparseable with a reason`, () => {
+      const result = parseInstanceType(raw);
+      assert.equal(result.ok, false);
+      if (!result.ok) assert.match(result.reason, /is not an instance type/);
+    });
+  }
+
+  it("orders sizes from nano to metal", () => {
+    const ordered = [
+      "nano",
+      "micro",
+      "small",
+      "medium",
+      "large",
+      "xlarge",
+      "2xlarge",
+      "4xlarge",
+      "8xlarge",
+      "12xlarge",
+      "24xlarge",
+      "48xlarge",
+      "metal",
+    ];
+    for (let i = 1; i < ordered.length; i++) {
+      assert.ok(compareSize(ordered[i - 1]!, ordered[i]!) < 0, `${ordered[i - 1]} < ${ordered[i]}`);
+    }
+    assert.equal(compareSize("metal-48xl", "48xlarge"), 0, "metal-48xl has the vCPUs of 48xlarge");
+    assert.equal(sizeRankOf("gigantic"), undefined);
+    assert.throws(() => compareSize("gigantic", "large"), /"gigantic" is not an instance size/);
+  });
+
+  it("never throws, whatever the input", () => {
+    fc.assert(
+      fc.property(fc.string(), (raw) => {
+        const result = parseInstanceType(raw);
+        assert.equal(typeof result.ok, "boolean");
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
