@@ -1,0 +1,88 @@
+import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { estimateStackCost, formatCostTable, type StackCostEstimate } from "../../components/lib/pricing";
+import { idleStopScript } from "../../components/lib/notebook-idle-stop";
+import { monthlyBudget } from "../../policy/policies/budget";
+import { runProgram } from "../../tools/lib/program-runner";
+import { fromCaptured, runStackPolicy } from "../policy/support/harness";
+import { notebookStack } from "./graph-builder";
+
+const ROOT = join(__dirname, "../..");
+const policyConfig = (stack: string) =>
+  JSON.parse(readFileSync(join(ROOT, "policy/config", `${stack}.json`), "utf8"))["monthly-budget"] as {
+    enforcementLevel: string;
+    budgetUsd: number;
+  };
+
+describe("pricing: the repository's own stacks", function () {
+  this.timeout(120_000);
+
+  it("detects this repository's idle auto-stop script and its idle minutes", () => {
+    const estimate = estimateStackCost(notebookStack({ script: idleStopScript(90) }), {
+      region: "us-east-1",
+    });
+    const line = estimate.lines.find((l) => /instance-hours/.test(l.description))!;
+    assert.deepEqual(line.quantity, { min: 176, max: 730 });
+    assert.match(line.basis, /stops after 90 idle minutes/);
+  });
+
+  for (const stack of ["dev", "prod"]) {
+    describe(stack, () => {
+      let estimate: StackCostEstimate;
+      let resources: Awaited<ReturnType<typeof runProgram>>;
+      before(async () => {
+        resources = await runProgram({ stack });
+        assert.ok(resources.ok, resources.ok ? "" : resources.message);
+        estimate = estimateStackCost(resources.stack.resources, { region: resources.config["aws:region"] });
+      });
+
+      it("prices the notebook, training host, endpoint, function, keys, bucket and logs", () => {
+        const types = new Set(estimate.lines.map((l) => l.type));
+        for (const type of [
+          "aws:sagemaker/notebookInstance:NotebookInstance",
+          "aws:ec2/instance:Instance",
+          "aws:sagemaker/endpoint:Endpoint",
+          "aws:lambda/function:Function",
+          "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig",
+          "aws:kms/key:Key",
+          "aws:s3/bucket:Bucket",
+          "aws:cloudwatch/logGroup:LogGroup",
+        ]) {
+          assert.ok(types.has(type), `${type} missing from\n${formatCostTable(estimate)}`);
+        }
+        const notebook = estimate.lines.find((l) => /notebook instance-hours/.test(l.description))!;
+        assert.match(notebook.basis, /idle auto-stop attached/); // both stacks set idleStopMinutes
+        const endpoint = estimate.lines.find((l) => /hosting.*instance-hours/.test(l.description))!;
+        assert.match(endpoint.basis, /min capacity \d+ to max capacity \d+/); // the scalable target was linked
+      });
+
+      it("stays within the budget in policy/config, with every unknown price explained", () => {
+        const { budgetUsd } = policyConfig(stack);
+        assert.ok(estimate.totals.monthlyMax <= budgetUsd, `${estimate.totals.monthlyMax} > ${budgetUsd}`);
+        for (const line of estimate.lines.filter((l) => l.status === "unknown")) {
+          assert.match(line.reason!, /^unknown (price|quantity): /);
+        }
+      });
+
+      it("gives the same worst case through the budget policy as through the preview's call", async () => {
+        if (!resources.ok) return;
+        const graph = resources.stack.resources.map((r) => fromCaptured(r, "outputs"));
+        const { budgetUsd } = policyConfig(stack);
+        const over = await runStackPolicy(monthlyBudget, graph, {
+          config: { budgetUsd: estimate.totals.monthlyMax - 1 },
+        });
+        assert.ok(over.violations.some((v) => /over the budget/.test(v.message)));
+        const under = await runStackPolicy(monthlyBudget, graph, { config: { budgetUsd } });
+        assert.ok(!under.violations.some((v) => /over the budget/.test(v.message)));
+      });
+    });
+  }
+
+  it("prices the dev stack completely", async () => {
+    const result = await runProgram({ stack: "dev" });
+    assert.ok(result.ok);
+    const estimate = estimateStackCost(result.stack.resources, { region: "us-east-1" });
+    assert.equal(estimate.totals.unknownCount, 0, formatCostTable(estimate));
+  });
+});
