@@ -1,0 +1,53 @@
+/**
+ * ml-platform components for platform teams: import these into your own Pulumi program.
+ *
+ *   import { ScalableEndpoint, InferenceFunction } from "ml-platform/components";
+ *
+ * Every component validates its arguments before creating anything and throws `pulumi.InputPropertiesError`
+ * naming each property and the rule it breaks.
+ */
+export {
+  NotebookInstance,
+  NOTEBOOK_INSTANCE_TYPE,
+  NOTEBOOK_PLATFORMS,
+  validateNotebookInstanceArgs,
+  type NotebookInstanceArgs,
+} from "./notebook-instance";
+export {
+  TrainingHost,
+  TRAINING_HOST_TYPE,
+  validateTrainingHostArgs,
+  type TrainingHostArgs,
+} from "./training-host";
+export {
+  ScalableEndpoint,
+  SCALABLE_ENDPOINT_TYPE,
+  SCALABLE_DIMENSION,
+  SCALING_METRIC,
+  VARIANT_NAME,
+  TRAFFIC_ROUTING_TYPES,
+  DEFAULT_CONTAINER_ENVIRONMENT,
+  defaultImageTag,
+  hasInstanceStorage,
+  validateScalableEndpointArgs,
+  type BlueGreenDeploymentArgs,
+  type ScalableEndpointArgs,
+} from "./scalable-endpoint";
+export {
+  InferenceFunction,
+  INFERENCE_FUNCTION_TYPE,
+  DEFAULT_CODE_DIRECTORY,
+  LOG_RETENTION_DAYS,
+  RUNTIME as INFERENCE_RUNTIME,
+  validateInferenceFunctionArgs,
+  type InferenceFunctionArgs,
+} from "./inference-function";
+export {
+  ProjectBucket,
+  PROJECT_BUCKET_TYPE,
+  validateProjectBucketArgs,
+  type ProjectBucketArgs,
+} from "./project-bucket";
+export * as iamPolicies from "./lib/iam-policies";
+export { endpointNameFor, projectNamePrefix, variantShapeDigest } from "./lib/naming";
+export type { Violation } from "./lib/validation";

@@ -1,0 +1,331 @@
+/**
+ * Structural IAM policy-document parsing, shared by the components (which build least-privilege documents) and
+ * the policy pack (which rejects FullAccess and wildcard grants), so both read a document the same way.
+ *
+ * Regex checks on JSON text (cdk-nag IAM5 style) miss equivalent spellings; this parses the document instead:
+ * a JSON string or an object; `Statement` as one statement or an array; `Action`/`NotAction`/`Resource`/
+ * `NotResource` as a string or an array. Element names are matched case-insensitively and action names are
+ * compared case-insensitively, as IAM does. A malformed document is a parse failure with a reason naming the
+ * element, never an exception.
+ */
+
+export type Effect = "Allow" | "Deny";
+
+/** One statement, normalised: every list is an array (possibly empty), never a lone string. */
+export interface IamStatement {
+  /** Position in the document's Statement array (0 for a lone statement). */
+  readonly index: number;
+  readonly sid?: string;
+  readonly effect: Effect;
+  readonly actions: readonly string[];
+  readonly notActions: readonly string[];
+  readonly resources: readonly string[];
+  readonly notResources: readonly string[];
+  /** True when the statement has a Principal/NotPrincipal (resource-based or trust policy statement). */
+  readonly hasPrincipal: boolean;
+  readonly hasCondition: boolean;
+}
+
+export interface IamDocument {
+  readonly version?: string;
+  /** True when Statement was given as an array (messages then name `Statement[i]`). */
+  readonly statementArray: boolean;
+  readonly statements: readonly IamStatement[];
+}
+
+export type IamDocumentParseResult =
+  { readonly ok: true; readonly document: IamDocument } | { readonly ok: false; readonly reason: string };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Every value given for an element under any spelling of its name. */
+function elementValues(record: Record<string, unknown>, name: string): unknown[] {
+  const lower = name.toLowerCase();
+  return Object.keys(record)
+    .filter((key) => key.toLowerCase() === lower)
+    .map((key) => record[key]);
+}
+
+/** Reads an element by name, ignoring case (`Statement`, `statement`): the first spelling found. */
+function element(record: Record<string, unknown>, name: string): { present: boolean; value: unknown } {
+  const lower = name.toLowerCase();
+  for (const key of Object.keys(record)) {
+    if (key.toLowerCase() === lower) return { present: true, value: record[key] };
+  }
+  return { present: false, value: undefined };
+}
+
+function stringList(
+  value: unknown,
+  where: string,
+): { ok: true; list: string[] } | { ok: false; reason: string } {
+  if (value === undefined || value === null) return { ok: true, list: [] };
+  if (typeof value === "string") return { ok: true, list: [value] };
+  if (Array.isArray(value)) {
+    const list: string[] = [];
+    for (let i = 0; i < value.length; i++) {
+      if (typeof value[i] !== "string") {
+        return { ok: false, reason: `${where}[${i}] must be a string, got ${describe(value[i])}` };
+      }
+      list.push(value[i]);
+    }
+    return { ok: true, list };
+  }
+  return { ok: false, reason: `${where} must be a string or an array of strings, got ${describe(value)}` };
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/**
+ * Parses a policy document given as JSON text or as an object (as `aws.iam.PolicyDocument` or the output of
+ * `aws.iam.getPolicyDocument` JSON-decoded). Never throws.
+ */
+export function parseIamDocument(input: unknown): IamDocumentParseResult {
+  let raw: unknown = input;
+  if (typeof input === "string") {
+    if (input.trim() === "") return { ok: false, reason: "the document is an empty string" };
+    try {
+      raw = JSON.parse(input);
+    } catch (e) {
+      return { ok: false, reason: `the document is not valid JSON (${(e as Error).message})` };
+    }
+  }
+  if (!isRecord(raw))
+    return { ok: false, reason: `the document must be a JSON object, got ${describe(raw)}` };
+
+  const version = element(raw, "Version");
+  if (version.present && typeof version.value !== "string") {
+    return { ok: false, reason: `Version must be a string, got ${describe(version.value)}` };
+  }
+  // Every spelling of Statement contributes (`Statement` and `statement` in one document: both are read).
+  const statementValues = elementValues(raw, "Statement");
+  if (statementValues.length === 0) return { ok: false, reason: "the document has no Statement" };
+  const arrayForm = statementValues.length > 1 || Array.isArray(statementValues[0]);
+  const rawStatements = statementValues.flatMap((v) => (Array.isArray(v) ? v : [v]));
+
+  const statements: IamStatement[] = [];
+  for (let index = 0; index < rawStatements.length; index++) {
+    const where = arrayForm ? `Statement[${index}]` : "Statement";
+    const s = rawStatements[index];
+    if (!isRecord(s)) return { ok: false, reason: `${where} must be an object, got ${describe(s)}` };
+
+    // With several spellings of Effect (`Effect`, `effect`), any Allow makes the statement a grant (fail safe).
+    const effects = elementValues(s, "Effect");
+    let effectText: string | undefined;
+    for (const value of effects.length > 0 ? effects : [undefined]) {
+      const text = typeof value === "string" ? value.trim().toLowerCase() : undefined;
+      if (text !== "allow" && text !== "deny") {
+        const got = typeof value === "string" ? JSON.stringify(value) : describe(value);
+        return { ok: false, reason: `${where}.Effect must be "Allow" or "Deny", got ${got}` };
+      }
+      if (effectText !== "allow") effectText = text;
+    }
+
+    // Likewise every spelling of a list element contributes: `{"Action": "s3:GetObject", "action": "*"}` is `*`.
+    const lists: Record<string, string[]> = {};
+    for (const name of ["Action", "NotAction", "Resource", "NotResource"]) {
+      lists[name] = [];
+      for (const value of elementValues(s, name)) {
+        const parsed = stringList(value, `${where}.${name}`);
+        if (!parsed.ok) return { ok: false, reason: parsed.reason };
+        lists[name].push(...parsed.list.map((v) => v.trim()));
+      }
+    }
+    const sid = element(s, "Sid").value;
+    statements.push({
+      index,
+      sid: typeof sid === "string" ? sid : undefined,
+      effect: effectText === "allow" ? "Allow" : "Deny",
+      actions: lists.Action,
+      notActions: lists.NotAction,
+      resources: lists.Resource,
+      notResources: lists.NotResource,
+      hasPrincipal: element(s, "Principal").present || element(s, "NotPrincipal").present,
+      hasCondition: element(s, "Condition").present,
+    });
+  }
+  return {
+    ok: true,
+    document: {
+      version: typeof version.value === "string" ? version.value : undefined,
+      statementArray: arrayForm,
+      statements,
+    },
+  };
+}
+
+// ------------------------------------------------------------------------------------------------------------------
+// Matching
+
+const patternCache = new Map<string, RegExp>();
+
+/** IAM wildcard match (`*` any run, `?` one character), case-insensitive, over the whole string. */
+export function wildcardMatches(pattern: string, value: string): boolean {
+  let re = patternCache.get(pattern);
+  if (!re) {
+    const source = pattern
+      .split("")
+      .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\/-]/g, "\\$&")))
+      .join("");
+    re = new RegExp(`^${source}$`, "is");
+    if (patternCache.size > 10_000) patternCache.clear();
+    patternCache.set(pattern, re);
+  }
+  return re.test(value);
+}
+
+/**
+ * True when an action pattern matches every action of at least one whole service: `*`, `*:*`, `s3:*`, `S3:*`,
+ * `s3:?*`, or any colon-less pattern with a wildcard (`s3*`).
+ */
+export function isServiceWideAction(pattern: string): boolean {
+  const p = pattern.trim();
+  const colon = p.indexOf(":");
+  if (colon < 0) return p.includes("*");
+  const actionPart = p.slice(colon + 1);
+  return /^[*?]*\*[*?]*$/.test(actionPart);
+}
+
+/**
+ * True when a resource pattern covers every resource of its service: `*`, `arn:*`, `arn:aws:s3:::*`,
+ * `arn:*:iam::*:*`, and bucket-and-key globs like `arn:aws:s3:::*` followed by `/*`. A pattern that names a resource type or a name (`...:endpoint/my-*`) is
+ * bounded.
+ */
+export function isUnboundedResource(pattern: string): boolean {
+  const p = pattern.trim();
+  if (/^[*?]*\*[*?]*$/.test(p)) return true;
+  const parts = p.split(":");
+  if (parts[0].toLowerCase() !== "arn") return false;
+  // Fewer than six segments: a trailing wildcard still globs over everything after it (`arn:aws:*`).
+  if (parts.length < 6) return /^[*?]*\*[*?]*$/.test(parts[parts.length - 1]);
+  const resourcePart = parts.slice(5).join(":");
+  return /^[*?/:]*$/.test(resourcePart) && resourcePart.includes("*");
+}
+
+/** Does the statement's action list (Action or NotAction) cover `action`? */
+export function statementCoversAction(statement: IamStatement, action: string): boolean {
+  if (statement.notActions.length > 0) return !statement.notActions.some((p) => wildcardMatches(p, action));
+  return statement.actions.some((p) => wildcardMatches(p, action));
+}
+
+/** A finding about one wildcard grant: which statement and why. */
+export interface WildcardGrant {
+  readonly statement: IamStatement;
+  /** Human-readable: `Action "s3:*" on Resource "*"`. */
+  readonly reason: string;
+}
+
+/**
+ * Why an Allow statement is a wildcard grant, or undefined when it is not: Action `*` / `<service>:*` (any case),
+ * or any NotAction, on an unbounded resource (`*`, a service-wide ARN, or any NotResource). Deny statements and
+ * statements with a Principal (trust and resource policies) are not identity grants.
+ */
+export function wildcardGrantReason(statement: IamStatement): string | undefined {
+  if (statement.effect !== "Allow" || statement.hasPrincipal) return undefined;
+  const unboundedResource =
+    statement.notResources.length > 0
+      ? `NotResource ${JSON.stringify(statement.notResources)} (everything except those)`
+      : statement.resources.find(isUnboundedResource);
+  if (unboundedResource === undefined) return undefined;
+  const resourceText =
+    statement.notResources.length > 0 ? unboundedResource : `Resource ${JSON.stringify(unboundedResource)}`;
+  if (statement.notActions.length > 0) {
+    return `NotAction ${JSON.stringify(statement.notActions)} (every other action) on ${resourceText}`;
+  }
+  const wideAction = statement.actions.find(isServiceWideAction);
+  if (wideAction !== undefined) return `Action ${JSON.stringify(wideAction)} on ${resourceText}`;
+  return undefined;
+}
+
+export function isWildcardGrant(statement: IamStatement): boolean {
+  return wildcardGrantReason(statement) !== undefined;
+}
+
+/** Every wildcard grant in a document. */
+export function wildcardGrants(document: IamDocument): WildcardGrant[] {
+  const out: WildcardGrant[] = [];
+  for (const statement of document.statements) {
+    const reason = wildcardGrantReason(statement);
+    if (reason) out.push({ statement, reason });
+  }
+  return out;
+}
+
+/** Allow statements (identity grants) that cover `action`. */
+export function statementsGranting(document: IamDocument, action: string): IamStatement[] {
+  return document.statements.filter(
+    (s) => s.effect === "Allow" && !s.hasPrincipal && statementCoversAction(s, action),
+  );
+}
+
+/** True when some Allow statement covers `action` (e.g. `sagemaker:InvokeEndpoint`), ignoring resources. */
+export function grantsAction(document: IamDocument, action: string): boolean {
+  return statementsGranting(document, action).length > 0;
+}
+
+/**
+ * The resources `action` is allowed on. `unbounded` is true when a granting statement uses NotResource or an
+ * unbounded resource pattern (see {@link isUnboundedResource}), so a caller can demand specific ARNs.
+ */
+export function resourcesFor(
+  document: IamDocument,
+  action: string,
+): { resources: string[]; unbounded: boolean; statements: IamStatement[] } {
+  const statements = statementsGranting(document, action);
+  const resources = [...new Set(statements.flatMap((s) => s.resources))];
+  const unbounded = statements.some(
+    (s) => s.notResources.length > 0 || s.resources.some(isUnboundedResource),
+  );
+  return { resources, unbounded, statements };
+}
+
+// ------------------------------------------------------------------------------------------------------------------
+// Managed policy ARNs
+
+/** An AWS-managed policy ARN, split: partition, path and name. */
+export interface ManagedPolicyArn {
+  readonly partition: string;
+  /** Path between `policy/` and the name, e.g. `service-role/` (empty for the root path). */
+  readonly path: string;
+  readonly name: string;
+}
+
+/**
+ * Parses an AWS-managed policy ARN (`arn:<partition>:iam::aws:policy/<path/>Name`) in any partition (aws,
+ * aws-cn, aws-us-gov, the ISO partitions). Returns undefined for customer-managed ARNs and anything else.
+ */
+export function parseAwsManagedPolicyArn(arn: string): ManagedPolicyArn | undefined {
+  const match = /^arn:(?<partition>aws[a-z-]*):iam::aws:policy\/(?<rest>.+)$/i.exec(arn.trim());
+  if (!match?.groups) return undefined;
+  const rest = match.groups.rest;
+  const slash = rest.lastIndexOf("/");
+  return {
+    partition: match.groups.partition.toLowerCase(),
+    path: slash >= 0 ? rest.slice(0, slash + 1) : "",
+    name: slash >= 0 ? rest.slice(slash + 1) : rest,
+  };
+}
+
+/** The AWS-managed policies that grant full or administrative access, as name patterns. */
+export const BROAD_MANAGED_POLICY_PATTERNS: readonly string[] = [
+  "*FullAccess*",
+  "AdministratorAccess*",
+  "PowerUserAccess*",
+];
+
+/** The first of `patterns` that an AWS-managed policy ARN's name matches (case-insensitive), if any. */
+export function broadManagedPolicyMatch(
+  arn: string,
+  patterns: readonly string[] = BROAD_MANAGED_POLICY_PATTERNS,
+): { policy: ManagedPolicyArn; pattern: string } | undefined {
+  const policy = parseAwsManagedPolicyArn(arn);
+  if (!policy) return undefined;
+  const pattern = patterns.find((p) => wildcardMatches(p, policy.name));
+  return pattern === undefined ? undefined : { policy, pattern };
+}

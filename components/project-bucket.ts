@@ -1,0 +1,103 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { renderPolicy, tlsOnlyBucketPolicy } from "./lib/iam-policies";
+import { checkInteger, checkTags, throwIfInvalid, Violations, type Violation } from "./lib/validation";
+
+export const PROJECT_BUCKET_TYPE = "ml-platform:s3:ProjectBucket";
+
+export interface ProjectBucketArgs {
+  /** Days to keep non-current object versions (overwritten model artifacts), 1-3650. Default: `90`. */
+  noncurrentVersionDays?: number;
+  /** Let `pulumi destroy` delete a non-empty bucket. Default: `false` (keep your data). */
+  forceDestroy?: boolean;
+  /** Tags for every taggable child. Default: none. */
+  tags?: Record<string, string>;
+}
+
+export function validateProjectBucketArgs(args: ProjectBucketArgs): Violation[] {
+  const v = new Violations();
+  checkInteger(v, "noncurrentVersionDays", args.noncurrentVersionDays, 1, 3650, "days");
+  checkTags(v, args.tags);
+  return [...v.items];
+}
+
+/**
+ * The project's S3 bucket for training data (`data/`) and model artifacts (`models/`): server-side encryption,
+ * versioning (with non-current versions expiring), ACLs disabled, every public access blocked, and a bucket policy
+ * that refuses requests without TLS 1.2+. Pass `protect: true` in the options to guard it (and its settings) against
+ * deletion.
+ */
+export class ProjectBucket extends pulumi.ComponentResource {
+  /** The bucket's name (auto-named, globally unique). */
+  readonly bucketName: pulumi.Output<string>;
+  /** The bucket's ARN, for IAM policies. */
+  readonly bucketArn: pulumi.Output<string>;
+  readonly bucket: aws.s3.Bucket;
+
+  constructor(name: string, args: ProjectBucketArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    throwIfInvalid(PROJECT_BUCKET_TYPE, name, validateProjectBucketArgs(args));
+    super(PROJECT_BUCKET_TYPE, name, {}, opts);
+    const tags = { ...args.tags, "ml-platform:component": PROJECT_BUCKET_TYPE };
+
+    this.bucket = new aws.s3.Bucket(
+      name,
+      { forceDestroy: args.forceDestroy ?? false, tags },
+      { parent: this },
+    );
+    const bucket = this.bucket.id;
+
+    const ownership = new aws.s3.BucketOwnershipControls(
+      `${name}-ownership`,
+      { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } },
+      { parent: this },
+    );
+    const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
+      `${name}-encryption`,
+      { bucket, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+      { parent: this },
+    );
+    const versioning = new aws.s3.BucketVersioning(
+      `${name}-versioning`,
+      { bucket, versioningConfiguration: { status: "Enabled" } },
+      { parent: this },
+    );
+    const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
+      `${name}-public-access-block`,
+      {
+        bucket,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      },
+      { parent: this },
+    );
+    new aws.s3.BucketLifecycleConfiguration(
+      `${name}-lifecycle`,
+      {
+        bucket,
+        rules: [
+          {
+            id: "expire-noncurrent-versions",
+            status: "Enabled",
+            filter: {},
+            noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionDays ?? 90 },
+            abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+          },
+        ],
+      },
+      // Lifecycle rules on non-current versions need versioning first.
+      { parent: this, dependsOn: [versioning] },
+    );
+    new aws.s3.BucketPolicy(
+      `${name}-tls-only`,
+      { bucket, policy: renderPolicy({ arn: this.bucket.arn }, (r) => tlsOnlyBucketPolicy(r.arn)) },
+      // S3 rejects concurrent configuration changes on one bucket ("conflicting conditional operation").
+      { parent: this, dependsOn: [publicAccessBlock, ownership, encryption] },
+    );
+
+    this.bucketName = this.bucket.bucket;
+    this.bucketArn = this.bucket.arn;
+    this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn });
+  }
+}

@@ -1,0 +1,214 @@
+import { strict as assert } from "node:assert";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { InferenceFunction, type InferenceFunctionArgs } from "../../components";
+import { policyDocument, runWithMocks, type MockRun } from "../support/mock-components";
+
+const T = {
+  component: "ml-platform:lambda:InferenceFunction",
+  fn: "aws:lambda/function:Function",
+  alias: "aws:lambda/alias:Alias",
+  pc: "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig",
+  logGroup: "aws:cloudwatch/logGroup:LogGroup",
+  role: "aws:iam/role:Role",
+  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+};
+
+const ENDPOINT_ARN = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/ml-platform-test-endpoint-aa0718b8";
+
+describe("InferenceFunction", () => {
+  let codeDirectory: string;
+  let emptyDirectory: string;
+  let run: MockRun;
+
+  function args(overrides: Partial<InferenceFunctionArgs> = {}): InferenceFunctionArgs {
+    return {
+      endpointName: "ml-platform-test-endpoint-aa0718b8",
+      endpointArn: ENDPOINT_ARN,
+      allowedImageHosts: ["images.dog.ceo", ".wikimedia.org"],
+      memoryMb: 512,
+      timeoutSeconds: 30,
+      reservedConcurrency: 20,
+      provisionedConcurrency: 3,
+      logRetentionDays: 90,
+      codeDirectory,
+      ...overrides,
+    };
+  }
+
+  before(async () => {
+    codeDirectory = mkdtempSync(join(tmpdir(), "inference-bundle-"));
+    writeFileSync(join(codeDirectory, "index.mjs"), "export const handler = async () => ({});\n");
+    emptyDirectory = mkdtempSync(join(tmpdir(), "inference-empty-"));
+    run = await runWithMocks(() => new InferenceFunction("ml-platform-test-inference", args()));
+    assert.equal(run.error, undefined, String(run.error));
+  });
+  after(() => {
+    rmSync(codeDirectory, { recursive: true, force: true });
+    rmSync(emptyDirectory, { recursive: true, force: true });
+  });
+
+  it("parents every child to the component", () => {
+    const component = run.one(T.component);
+    const children = run.resources.filter((r) => r !== component);
+    assert.deepEqual(
+      children.map((r) => r.type).sort(),
+      [T.alias, T.fn, T.logGroup, T.pc, T.role, T.rolePolicy].sort(),
+    );
+    for (const child of children) assert.equal(child.parent, component.urn);
+  });
+
+  it("deploys the bundle as nodejs22.x with index.handler, published, with reserved concurrency", async () => {
+    const fn = run.one(T.fn);
+    assert.equal(fn.inputs.name, "ml-platform-test-inference");
+    assert.equal(fn.inputs.runtime, "nodejs22.x");
+    assert.equal(fn.inputs.handler, "index.handler");
+    assert.equal(fn.inputs.publish, true);
+    assert.equal(fn.inputs.memorySize, 512);
+    assert.equal(fn.inputs.timeout, 30);
+    assert.equal(fn.inputs.reservedConcurrentExecutions, 20);
+    assert.deepEqual(fn.inputs.architectures, ["x86_64"]);
+    // Deserialized archives and assets hold their contents as promises.
+    const archive = fn.inputs.code as pulumi.asset.AssetArchive;
+    assert.ok(pulumi.asset.AssetArchive.isInstance(archive));
+    const assets = (await archive.assets) as Record<string, pulumi.asset.FileAsset>;
+    assert.deepEqual(Object.keys(assets), ["index.mjs"]);
+    assert.equal(await assets["index.mjs"]!.path, join(codeDirectory, "index.mjs"));
+  });
+
+  it("sets ENDPOINT_NAME and ALLOWED_IMAGE_HOSTS for the handler", () => {
+    const env = (run.one(T.fn).inputs.environment as { variables: Record<string, string> }).variables;
+    assert.equal(env.ENDPOINT_NAME, "ml-platform-test-endpoint-aa0718b8");
+    assert.equal(env.ALLOWED_IMAGE_HOSTS, "images.dog.ceo,.wikimedia.org");
+    assert.equal(env.INVOKE_TIMEOUT_MS, undefined);
+  });
+
+  it("creates /aws/lambda/<function name> with retention before the function, and logs there", () => {
+    const logGroup = run.one(T.logGroup);
+    assert.equal(logGroup.inputs.name, "/aws/lambda/ml-platform-test-inference");
+    assert.equal(logGroup.inputs.retentionInDays, 90);
+    const fn = run.one(T.fn);
+    assert.deepEqual(fn.inputs.loggingConfig, {
+      logFormat: "JSON",
+      logGroup: "/aws/lambda/ml-platform-test-inference",
+    });
+    assert.ok(fn.dependencies.includes(logGroup.urn));
+  });
+
+  it("grants only InvokeEndpoint on the endpoint ARN and log writes on its own group", () => {
+    const doc = policyDocument(run.one(T.rolePolicy));
+    assert.deepEqual(doc.Statement, [
+      {
+        Sid: "InvokeOneEndpoint",
+        Effect: "Allow",
+        Action: ["sagemaker:InvokeEndpoint"],
+        Resource: [ENDPOINT_ARN],
+      },
+      {
+        Sid: "WriteOwnLogGroup",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: [`${run.one(T.logGroup).outputs.arn}:*`],
+      },
+    ]);
+    assert.deepEqual(policyDocument(run.one(T.role), "assumeRolePolicy").Statement[0], {
+      Sid: "AssumedByService",
+      Effect: "Allow",
+      Principal: { Service: "lambda.amazonaws.com" },
+      Action: ["sts:AssumeRole"],
+    });
+  });
+
+  it("makes the function depend on its role's policy (IAM propagation)", () => {
+    assert.ok(run.one(T.fn).dependencies.includes(run.one(T.rolePolicy).urn));
+    assert.equal(run.one(T.fn).inputs.role, run.one(T.role).outputs.arn);
+  });
+
+  it("points the alias at the published version and puts provisioned concurrency on the alias", () => {
+    const fn = run.one(T.fn);
+    const alias = run.one(T.alias);
+    const pc = run.one(T.pc);
+    assert.equal(alias.inputs.functionVersion, fn.outputs.version);
+    assert.notEqual(alias.inputs.functionVersion, "$LATEST");
+    assert.equal(alias.inputs.name, "live");
+    assert.equal(pc.inputs.qualifier, "live");
+    assert.notEqual(pc.inputs.qualifier, "$LATEST");
+    assert.deepEqual(pc.propertyDependencies.qualifier, [alias.urn]);
+    assert.equal(pc.inputs.provisionedConcurrentExecutions, 3);
+    assert.equal(pc.inputs.functionName, "ml-platform-test-inference");
+  });
+
+  it("creates no provisioned concurrency config when provisionedConcurrency is 0", async () => {
+    const none = await runWithMocks(() => new InferenceFunction("fn", args({ provisionedConcurrency: 0 })));
+    assert.equal(none.ofType(T.pc).length, 0);
+    assert.equal(none.ofType(T.alias).length, 1);
+  });
+
+  it("fails before creating anything when the bundle is missing, saying to run npm run build", async () => {
+    const failed = await runWithMocks(
+      () => new InferenceFunction("fn", args({ codeDirectory: emptyDirectory })),
+    );
+    assert.ok(pulumi.InputPropertiesError.isInstance(failed.error));
+    assert.match(
+      (failed.error as Error).message,
+      /codeDirectory: the inference function bundle .*index\.mjs does not exist: run `npm run build` first/,
+    );
+    assert.deepEqual(failed.resources, []);
+  });
+
+  describe("validation", () => {
+    const cases: [string, Partial<InferenceFunctionArgs>, string, RegExp][] = [
+      [
+        "provisioned > reserved",
+        { reservedConcurrency: 2, provisionedConcurrency: 3 },
+        "provisionedConcurrency",
+        /≤ reservedConcurrency \(2\)/,
+      ],
+      [
+        "reserved 0 (disables the function)",
+        { reservedConcurrency: 0 },
+        "reservedConcurrency",
+        /integer ≥ 1/,
+      ],
+      ["memory below 128", { memoryMb: 64 }, "memoryMb", /128 to 10240/],
+      ["timeout above 900", { timeoutSeconds: 901 }, "timeoutSeconds", /1 to 900/],
+      [
+        "timeout shorter than the invoke deadline",
+        { timeoutSeconds: 10 },
+        "timeoutSeconds",
+        /deadline \(10000 ms\)/,
+      ],
+      ["no hosts", { allowedImageHosts: [] }, "allowedImageHosts", /at least one/],
+      ["an IP host", { allowedImageHosts: ["10.0.0.1"] }, "allowedImageHosts[0]", /IP address/],
+      ["a bare TLD", { allowedImageHosts: [".com"] }, "allowedImageHosts[0]", /two labels/],
+      [
+        "a comma inside an entry",
+        { allowedImageHosts: ["a.example.com,b.example.com"] },
+        "allowedImageHosts[0]",
+        /comma/,
+      ],
+      [
+        "retention not offered by CloudWatch",
+        { logRetentionDays: 10 },
+        "logRetentionDays",
+        /retention value/,
+      ],
+      ["unknown architecture", { architecture: "riscv" }, "architecture", /x86_64/],
+      ["bad function name", { functionName: "my function" }, "functionName", /Lambda function name/],
+    ];
+    for (const [title, overrides, property, reason] of cases) {
+      it(`rejects ${title}`, async () => {
+        const failed = await runWithMocks(() => new InferenceFunction("fn", args(overrides)));
+        assert.ok(pulumi.InputPropertiesError.isInstance(failed.error), String(failed.error));
+        const match = (failed.error as pulumi.InputPropertiesError).errors.find(
+          (e) => e.propertyPath === property,
+        );
+        assert.ok(match, `no error for ${property}: ${(failed.error as Error).message}`);
+        assert.match(match.reason, reason);
+        assert.deepEqual(failed.resources, []);
+      });
+    }
+  });
+});

@@ -1,0 +1,346 @@
+import { strict as assert } from "node:assert";
+import * as pulumi from "@pulumi/pulumi";
+import { ScalableEndpoint, type ScalableEndpointArgs } from "../../components";
+import { policyDocument, runWithMocks, type MockRun } from "../support/mock-components";
+
+const T = {
+  component: "ml-platform:sagemaker:ScalableEndpoint",
+  model: "aws:sagemaker/model:Model",
+  config: "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
+  endpoint: "aws:sagemaker/endpoint:Endpoint",
+  target: "aws:appautoscaling/target:Target",
+  policy: "aws:appautoscaling/policy:Policy",
+  alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+  role: "aws:iam/role:Role",
+  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+  key: "aws:kms/key:Key",
+};
+
+const base: ScalableEndpointArgs = {
+  instanceType: "ml.m5.large",
+  initialInstanceCount: 1,
+  minCapacity: 1,
+  maxCapacity: 3,
+  targetInvocationsPerInstance: 150,
+  scaleInCooldownSeconds: 300,
+  scaleOutCooldownSeconds: 60,
+  modelDataUrl: "s3://project-artifacts/models/dog-breeds/v1/model.tar.gz",
+};
+
+function build(
+  args: Partial<ScalableEndpointArgs> = {},
+  name = "ml-platform-test-endpoint",
+): Promise<MockRun> {
+  return runWithMocks(() => new ScalableEndpoint(name, { ...base, ...args }));
+}
+
+describe("ScalableEndpoint", () => {
+  let run: MockRun;
+  before(async () => {
+    run = await build();
+    assert.equal(run.error, undefined, String(run.error));
+  });
+
+  it("registers the component and parents every child to it", () => {
+    const component = run.one(T.component);
+    const children = run.resources.filter((r) => r !== component);
+    assert.deepEqual(
+      children.map((r) => r.type).sort(),
+      [T.role, T.rolePolicy, T.model, T.key, T.config, T.endpoint, T.target, T.policy].sort(),
+    );
+    for (const child of children) assert.equal(child.parent, component.urn, `${child.name} is not parented`);
+  });
+
+  it("never names the EndpointConfiguration or the Model, and names the variant AllTraffic", () => {
+    const config = run.one(T.config);
+    assert.equal(config.inputs.name, undefined);
+    assert.equal(config.inputs.namePrefix, undefined);
+    assert.equal(run.one(T.model).inputs.name, undefined);
+    assert.deepEqual(config.inputs.productionVariants, [
+      {
+        variantName: "AllTraffic",
+        modelName: run.one(T.model).outputs.name,
+        instanceType: "ml.m5.large",
+        initialInstanceCount: 1,
+        initialVariantWeight: 1,
+      },
+    ]);
+    assert.equal(config.inputs.kmsKeyArn, run.one(T.key).outputs.arn);
+    assert.equal(run.one(T.key).inputs.enableKeyRotation, true);
+  });
+
+  it("takes the image from getPrebuiltEcrImage and the artifact from modelDataUrl", () => {
+    const model = run.one(T.model);
+    assert.deepEqual(model.inputs.primaryContainer, {
+      image: "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.6.0-cpu-py312",
+      modelDataUrl: base.modelDataUrl,
+      environment: {
+        SAGEMAKER_PROGRAM: "inference.py",
+        SAGEMAKER_SUBMIT_DIRECTORY: "/opt/ml/model/code",
+        SAGEMAKER_CONTAINER_LOG_LEVEL: "20",
+      },
+    });
+    assert.equal(model.inputs.enableNetworkIsolation, true);
+    assert.equal(model.inputs.executionRoleArn, run.one(T.role).outputs.arn);
+  });
+
+  it("makes the Model depend on its role's policy (IAM propagation)", () => {
+    assert.ok(run.one(T.model).dependencies.includes(run.one(T.rolePolicy).urn));
+  });
+
+  it("scopes the model role to the artifact's prefix and the image's repository", () => {
+    const doc = policyDocument(run.one(T.rolePolicy));
+    const bySid = Object.fromEntries(doc.Statement.map((s) => [s.Sid, s]));
+    assert.deepEqual(bySid.ReadModelArtifact!.Resource, [
+      "arn:aws:s3:::project-artifacts/models/dog-breeds/v1/*",
+    ]);
+    assert.deepEqual(bySid.EcrPull!.Resource, [
+      "arn:aws:ecr:us-east-1:763104351884:repository/pytorch-inference",
+    ]);
+    assert.deepEqual(bySid.EcrPull!.Action, [
+      "ecr:BatchCheckLayerAvailability",
+      "ecr:BatchGetImage",
+      "ecr:GetDownloadUrlForLayer",
+    ]);
+    assert.ok(doc.Statement.every((s) => s.Action.every((a) => !a.includes("*"))));
+  });
+
+  it("wires the scalable target to the endpoint's name and the policy to the target's outputs", () => {
+    const endpoint = run.one(T.endpoint);
+    const target = run.one(T.target);
+    const policy = run.one(T.policy);
+    assert.equal(target.inputs.roleArn, undefined, "roleArn must be left to the service-linked role");
+    assert.deepEqual(target.inputs, {
+      serviceNamespace: "sagemaker",
+      resourceId: `endpoint/${endpoint.outputs.name}/variant/AllTraffic`,
+      scalableDimension: "sagemaker:variant:DesiredInstanceCount",
+      minCapacity: 1,
+      maxCapacity: 3,
+      tags: { "ml-platform:component": T.component },
+    });
+    assert.deepEqual(target.propertyDependencies.resourceId, [endpoint.urn]);
+    assert.deepEqual(policy.inputs, {
+      policyType: "TargetTrackingScaling",
+      serviceNamespace: "sagemaker",
+      resourceId: target.inputs.resourceId,
+      scalableDimension: "sagemaker:variant:DesiredInstanceCount",
+      targetTrackingScalingPolicyConfiguration: {
+        targetValue: 150,
+        predefinedMetricSpecification: { predefinedMetricType: "SageMakerVariantInvocationsPerInstance" },
+        scaleInCooldown: 300,
+        scaleOutCooldown: 60,
+        disableScaleIn: false,
+      },
+    });
+    for (const property of ["resourceId", "scalableDimension", "serviceNamespace"]) {
+      assert.deepEqual(
+        policy.propertyDependencies[property],
+        [target.urn],
+        `${property} is not the target's output`,
+      );
+    }
+  });
+
+  it("gives the Endpoint child long custom timeouts and never deletes it before replacing", () => {
+    const endpoint = run.one(T.endpoint);
+    assert.deepEqual(endpoint.options.customTimeouts, { create: "60m", update: "90m", delete: "30m" });
+    assert.equal(endpoint.options.deleteBeforeReplace, false);
+    assert.equal(endpoint.inputs.endpointConfigName, run.one(T.config).outputs.name);
+    assert.equal(endpoint.inputs.deploymentConfig, undefined);
+  });
+
+  it("passes endpointTimeouts to the Endpoint child", async () => {
+    const custom = await build({ endpointTimeouts: { create: "2h", update: "2h" } });
+    assert.deepEqual(custom.one(T.endpoint).options.customTimeouts, { create: "2h", update: "2h" });
+  });
+
+  describe("changing the instance type of the autoscaled variant (pitfall 4)", () => {
+    it("changes the endpoint's name, so Pulumi replaces it create-before-delete instead of a failing UpdateEndpoint", async () => {
+      const bigger = await build({ instanceType: "ml.c5.xlarge" });
+      const before = run.one(T.endpoint);
+      const after = bigger.one(T.endpoint);
+      // Same logical resource (URN), different physical name: the provider's name is ForceNew, so this is a
+      // replacement; with deleteBeforeReplace false the new endpoint (new, non-colliding name) comes up first.
+      assert.equal(after.urn, before.urn);
+      assert.notEqual(after.inputs.name, before.inputs.name);
+      assert.equal(after.options.deleteBeforeReplace, false);
+      // The scalable target follows the new endpoint (its resourceId is ForceNew too), so the old target and policy
+      // are deregistered with the old endpoint, never pointing at a variant being changed.
+      assert.equal(
+        bigger.one(T.target).inputs.resourceId,
+        `endpoint/${after.inputs.name}/variant/AllTraffic`,
+      );
+    });
+
+    it("keeps the name for every other change (model, image, counts, cooldowns), which update in place", async () => {
+      const other = await build({
+        modelDataUrl: "s3://project-artifacts/models/dog-breeds/v2/model.tar.gz",
+        imageTag: "2.5.1-cpu-py311",
+        maxCapacity: 4,
+        scaleInCooldownSeconds: 600,
+      });
+      assert.equal(other.one(T.endpoint).inputs.name, run.one(T.endpoint).inputs.name);
+    });
+  });
+
+  describe("blue/green (prod)", () => {
+    let bg: MockRun;
+    before(async () => {
+      bg = await build({
+        initialInstanceCount: 2,
+        minCapacity: 2,
+        maxCapacity: 6,
+        blueGreen: {
+          trafficRouting: "CANARY",
+          stepPercent: 50,
+          waitIntervalSeconds: 600,
+          terminationWaitSeconds: 300,
+        },
+      });
+      assert.equal(bg.error, undefined, String(bg.error));
+    });
+
+    it("alarms on the variant's Invocation5XXErrors", () => {
+      const alarm = bg.one(T.alarm);
+      const endpoint = bg.one(T.endpoint);
+      assert.equal(alarm.inputs.namespace, "AWS/SageMaker");
+      assert.equal(alarm.inputs.metricName, "Invocation5XXErrors");
+      assert.deepEqual(alarm.inputs.dimensions, {
+        EndpointName: endpoint.inputs.name,
+        VariantName: "AllTraffic",
+      });
+      assert.equal(alarm.inputs.statistic, "Sum");
+      assert.equal(alarm.inputs.threshold, 1);
+      assert.equal(alarm.inputs.comparisonOperator, "GreaterThanOrEqualToThreshold");
+      assert.equal(alarm.parent, bg.one(T.component).urn);
+    });
+
+    it("deploys blue/green with a canary and rolls back on that alarm", () => {
+      const endpoint = bg.one(T.endpoint);
+      assert.deepEqual(endpoint.inputs.deploymentConfig, {
+        blueGreenUpdatePolicy: {
+          trafficRoutingConfiguration: {
+            type: "CANARY",
+            waitIntervalInSeconds: 600,
+            canarySize: { type: "CAPACITY_PERCENT", value: 50 },
+          },
+          terminationWaitInSeconds: 300,
+        },
+        autoRollbackConfiguration: { alarms: [{ alarmName: bg.one(T.alarm).outputs.name }] },
+      });
+      assert.ok(endpoint.dependencies.includes(bg.one(T.alarm).urn));
+    });
+  });
+
+  it("creates no KMS key for types with NVMe instance storage, and turns autoscaling off on request", async () => {
+    const gpu = await build({ instanceType: "ml.g5.xlarge", autoscaling: false });
+    assert.equal(gpu.error, undefined, String(gpu.error));
+    assert.equal(gpu.ofType(T.key).length, 0);
+    assert.equal(gpu.one(T.config).inputs.kmsKeyArn, undefined);
+    assert.equal(gpu.ofType(T.target).length + gpu.ofType(T.policy).length, 0);
+    assert.match(
+      String((gpu.one(T.model).inputs.primaryContainer as { image: string }).image),
+      /:2\.6\.0-gpu-py312$/,
+    );
+  });
+
+  it("protects only its KMS key when asked (the endpoint must stay replaceable)", async () => {
+    const guarded = await build({ protectKey: true });
+    assert.equal(guarded.one(T.key).options.protect, true);
+    assert.deepEqual(
+      guarded.resources.filter((r) => r.options.protect).map((r) => r.type),
+      [T.key],
+    );
+    assert.equal(run.one(T.key).options.protect, false);
+  });
+
+  it("uses a given KMS key instead of creating one", async () => {
+    const keyed = await build({ kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/abc" });
+    assert.equal(keyed.ofType(T.key).length, 0);
+    assert.equal(keyed.one(T.config).inputs.kmsKeyArn, "arn:aws:kms:us-east-1:123456789012:key/abc");
+  });
+
+  describe("validation (before any resource, the component included)", () => {
+    const cases: [string, Partial<ScalableEndpointArgs>, string, RegExp][] = [
+      [
+        "min > initial",
+        { minCapacity: 2, initialInstanceCount: 1, maxCapacity: 3 },
+        "initialInstanceCount",
+        /1 ≤ min ≤ initial ≤ max/,
+      ],
+      [
+        "initial > max",
+        { initialInstanceCount: 4, maxCapacity: 3 },
+        "initialInstanceCount",
+        /between minCapacity/,
+      ],
+      [
+        "min > max",
+        { minCapacity: 4, initialInstanceCount: 4, maxCapacity: 3 },
+        "maxCapacity",
+        /≥ minCapacity/,
+      ],
+      ["min 0", { minCapacity: 0 }, "minCapacity", /integer ≥ 1/],
+      ["fractional max", { maxCapacity: 2.5 }, "maxCapacity", /integer/],
+      ["burstable with autoscaling", { instanceType: "ml.t3.medium" }, "instanceType", /burstable/],
+      ["no ml. prefix", { instanceType: "m5.large" }, "instanceType", /"ml\." prefix/],
+      ["unparseable type", { instanceType: "ml.m5" }, "instanceType", /not an instance type/],
+      ["target 0", { targetInvocationsPerInstance: 0 }, "targetInvocationsPerInstance", /> 0/],
+      ["negative cooldown", { scaleInCooldownSeconds: -1 }, "scaleInCooldownSeconds", /integer from 0/],
+      ["fractional cooldown", { scaleOutCooldownSeconds: 1.5 }, "scaleOutCooldownSeconds", /integer/],
+      ["not an S3 URL", { modelDataUrl: "https://example.com/model.tar.gz" }, "modelDataUrl", /s3:\/\//],
+      ["not an archive", { modelDataUrl: "s3://bucket/models/model.pth" }, "modelDataUrl", /\.tar\.gz/],
+      ["GPU image on CPU", { imageTag: "2.6.0-gpu-py312" }, "imageTag", /no GPU/],
+      [
+        "KMS on NVMe type",
+        { instanceType: "ml.g4dn.xlarge", kmsKeyArn: "arn:aws:kms:us-east-1:1:key/x" },
+        "kmsKeyArn",
+        /instance storage/,
+      ],
+      [
+        "unknown routing",
+        { blueGreen: { trafficRouting: "RANDOM" } },
+        "blueGreen.trafficRouting",
+        /one of ALL_AT_ONCE/,
+      ],
+      [
+        "canary on one instance",
+        { blueGreen: { trafficRouting: "CANARY" } },
+        "blueGreen.trafficRouting",
+        /initialInstanceCount ≥ 2/,
+      ],
+    ];
+    for (const [title, args, property, reason] of cases) {
+      it(`rejects ${title} (${property})`, async () => {
+        const failed = await build(args);
+        assert.ok(
+          pulumi.InputPropertiesError.isInstance(failed.error),
+          `expected InputPropertiesError, got ${failed.error}`,
+        );
+        const error = failed.error as pulumi.InputPropertiesError;
+        const match = error.errors.find((e) => e.propertyPath === property);
+        assert.ok(match, `no error for ${property}: ${error.message}`);
+        assert.match(match.reason, reason);
+        assert.match(error.message, new RegExp(`${property.replace(".", "\\.")}: `));
+        assert.deepEqual(failed.resources, [], "resources were registered before validation");
+      });
+    }
+
+    it("rejects a component name too long for the children's SageMaker names", async () => {
+      const failed = await build({}, "e".repeat(49));
+      assert.match(
+        String((failed.error as Error).message),
+        /name: "e+" can't prefix SageMaker names: .* at most 48/,
+      );
+      assert.deepEqual(failed.resources, []);
+      const ok = await build({}, "e".repeat(48));
+      assert.equal(ok.error, undefined);
+    });
+
+    it("reports every violation at once", async () => {
+      const failed = await build({ minCapacity: 0, instanceType: "ml.t3.large", scaleInCooldownSeconds: -5 });
+      const paths = (failed.error as pulumi.InputPropertiesError).errors.map((e) => e.propertyPath).sort();
+      assert.deepEqual(paths, ["instanceType", "minCapacity", "scaleInCooldownSeconds"]);
+    });
+  });
+});

@@ -1,0 +1,184 @@
+import { strict as assert } from "node:assert";
+import * as pulumi from "@pulumi/pulumi";
+import { TrainingHost, type TrainingHostArgs } from "../../components";
+import { policyDocument, runWithMocks, type MockRun } from "../support/mock-components";
+
+const T = {
+  component: "ml-platform:ec2:TrainingHost",
+  instance: "aws:ec2/instance:Instance",
+  sg: "aws:ec2/securityGroup:SecurityGroup",
+  ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+  egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+  role: "aws:iam/role:Role",
+  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+  attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  profile: "aws:iam/instanceProfile:InstanceProfile",
+};
+const AMI_PARAMETER =
+  "/aws/service/deeplearning/ami/x86_64/oss-nvidia-driver-gpu-pytorch-2.7-amazon-linux-2023/latest/ami-id";
+const BUCKET_ARN = "arn:aws:s3:::ml-platform-test-artifacts-1a2b3c4";
+const base: TrainingHostArgs = {
+  instanceType: "g5.2xlarge",
+  amiParameter: AMI_PARAMETER,
+  rootVolumeGb: 200,
+  spot: false,
+  bucketArn: BUCKET_ARN,
+};
+
+function build(args: Partial<TrainingHostArgs> = {}): Promise<MockRun> {
+  return runWithMocks(() => new TrainingHost("ml-platform-test-training", { ...base, ...args }));
+}
+
+describe("TrainingHost", () => {
+  let run: MockRun;
+  before(async () => {
+    run = await build();
+    assert.equal(run.error, undefined, String(run.error));
+  });
+
+  it("parents every child to the component", () => {
+    const component = run.one(T.component);
+    const children = run.resources.filter((r) => r !== component);
+    assert.deepEqual(
+      children.map((r) => r.type).sort(),
+      [T.instance, T.sg, T.egress, T.role, T.rolePolicy, T.attachment, T.profile].sort(),
+    );
+    for (const child of children) assert.equal(child.parent, component.urn);
+  });
+
+  it("resolves the AMI from the SSM parameter once and ignores later AMI releases", () => {
+    const instance = run.one(T.instance);
+    assert.equal(instance.inputs.ami, "ami-0a1b2c3d4e5f60718"); // the fixture's answer for the DLAMI parameter
+    assert.ok(!String(instance.inputs.ami).startsWith("resolve:ssm:"));
+    assert.deepEqual(instance.options.ignoreChanges, ["ami"]);
+  });
+
+  it("requires IMDSv2, encrypts a gp3 root volume and asks for no public IP", () => {
+    const instance = run.one(T.instance);
+    assert.equal(instance.inputs.instanceType, "g5.2xlarge");
+    assert.deepEqual(instance.inputs.metadataOptions, {
+      httpEndpoint: "enabled",
+      httpTokens: "required",
+      httpPutResponseHopLimit: 2,
+    });
+    assert.deepEqual(instance.inputs.rootBlockDevice, {
+      volumeType: "gp3",
+      volumeSize: 200,
+      encrypted: true,
+      deleteOnTermination: true,
+    });
+    assert.equal(instance.inputs.associatePublicIpAddress, false);
+    assert.equal(instance.inputs.instanceMarketOptions, undefined);
+    assert.deepEqual(instance.inputs.vpcSecurityGroupIds, [run.one(T.sg).outputs.id]);
+    assert.equal(
+      instance.inputs.securityGroups,
+      undefined,
+      "securityGroups is deprecated and forces replacement",
+    );
+  });
+
+  it("has a security group with no ingress by default, no inline rules, and explicit HTTPS egress", () => {
+    const sg = run.one(T.sg);
+    assert.equal(sg.inputs.ingress, undefined);
+    assert.equal(sg.inputs.egress, undefined);
+    assert.equal(run.ofType(T.ingress).length, 0);
+    const egress = run.one(T.egress);
+    assert.equal(egress.inputs.securityGroupId, sg.outputs.id);
+    assert.deepEqual(
+      [egress.inputs.ipProtocol, egress.inputs.fromPort, egress.inputs.toPort, egress.inputs.cidrIpv4],
+      ["tcp", 443, 443, "0.0.0.0/0"],
+    );
+  });
+
+  it("gets an instance profile with bucket prefixes and the partition-aware SSM core policy", () => {
+    const role = run.one(T.role);
+    assert.equal(policyDocument(role, "assumeRolePolicy").Statement[0]!.Action[0], "sts:AssumeRole");
+    assert.equal(run.one(T.profile).inputs.role, role.outputs.name);
+    assert.equal(run.one(T.instance).inputs.iamInstanceProfile, run.one(T.profile).outputs.name);
+    assert.equal(
+      run.one(T.attachment).inputs.policyArn,
+      "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+    );
+    const doc = policyDocument(run.one(T.rolePolicy));
+    assert.deepEqual(
+      doc.Statement.map((s) => [s.Sid, s.Action, s.Resource]),
+      [
+        ["ListProjectPrefixes", ["s3:ListBucket"], [BUCKET_ARN]],
+        ["ReadTrainingData", ["s3:GetObject"], [`${BUCKET_ARN}/data/*`]],
+        ["WriteModelArtifacts", ["s3:GetObject", "s3:PutObject"], [`${BUCKET_ARN}/models/*`]],
+      ],
+    );
+    const instance = run.one(T.instance);
+    assert.ok(instance.dependencies.includes(run.one(T.rolePolicy).urn));
+    assert.ok(instance.dependencies.includes(run.one(T.attachment).urn));
+  });
+
+  it("opens SSH only from the configured CIDRs, IPv4 and IPv6", async () => {
+    const ssh = await build({ sshCidrs: ["203.0.113.0/24", "2001:db8::/48"], keyName: "ops" });
+    const rules = ssh.ofType(T.ingress);
+    assert.deepEqual(
+      rules.map((r) => [
+        r.inputs.ipProtocol,
+        r.inputs.fromPort,
+        r.inputs.toPort,
+        r.inputs.cidrIpv4,
+        r.inputs.cidrIpv6,
+      ]),
+      [
+        ["tcp", 22, 22, "203.0.113.0/24", undefined],
+        ["tcp", 22, 22, undefined, "2001:db8::/48"],
+      ],
+    );
+    for (const rule of rules) assert.equal(rule.inputs.securityGroupId, ssh.one(T.sg).outputs.id);
+    assert.equal(ssh.one(T.instance).inputs.keyName, "ops");
+  });
+
+  it("runs as persistent Spot that stops on interruption when asked", async () => {
+    const spot = await build({ spot: true });
+    assert.deepEqual(spot.one(T.instance).inputs.instanceMarketOptions, {
+      marketType: "spot",
+      spotOptions: { spotInstanceType: "persistent", instanceInterruptionBehavior: "stop" },
+    });
+  });
+
+  it("launches into a given subnet with the security group in its VPC", async () => {
+    const placed = await build({ subnetId: "subnet-0123456789abcdef0", vpcId: "vpc-0123456789abcdef0" });
+    assert.equal(placed.one(T.instance).inputs.subnetId, "subnet-0123456789abcdef0");
+    assert.equal(placed.one(T.sg).inputs.vpcId, "vpc-0123456789abcdef0");
+  });
+
+  describe("validation", () => {
+    const cases: [string, Partial<TrainingHostArgs>, string, RegExp][] = [
+      ["SSH from the whole internet", { sshCidrs: ["0.0.0.0/0"] }, "sshCidrs[0]", /whole IPv4 internet/],
+      [
+        "SSH from the whole IPv6 internet",
+        { sshCidrs: ["10.0.0.0/8", "::/0"] },
+        "sshCidrs[1]",
+        /whole IPv6 internet/,
+      ],
+      ["the /1 trick", { sshCidrs: ["0.0.0.0/1", "128.0.0.0/1"] }, "sshCidrs[1]", /wider than/],
+      ["a malformed CIDR", { sshCidrs: ["10.0.0.0/40"] }, "sshCidrs[0]", /prefix length/],
+      ["a SageMaker type", { instanceType: "ml.g5.2xlarge" }, "instanceType", /no "ml\." prefix/],
+      [
+        "an AMI id instead of a parameter",
+        { amiParameter: "ami-0123456789abcdef0" },
+        "amiParameter",
+        /SSM parameter path/,
+      ],
+      ["a 4 GB root volume", { rootVolumeGb: 4 }, "rootVolumeGb", /8 to 16384/],
+      ["a subnet without a VPC", { subnetId: "subnet-0123456789abcdef0" }, "vpcId", /come together/],
+    ];
+    for (const [title, overrides, property, reason] of cases) {
+      it(`rejects ${title}`, async () => {
+        const failed = await build(overrides);
+        assert.ok(pulumi.InputPropertiesError.isInstance(failed.error), String(failed.error));
+        const match = (failed.error as pulumi.InputPropertiesError).errors.find(
+          (e) => e.propertyPath === property,
+        );
+        assert.ok(match, `no error for ${property}: ${(failed.error as Error).message}`);
+        assert.match(match.reason, reason);
+        assert.deepEqual(failed.resources, []);
+      });
+    }
+  });
+});
