@@ -1,0 +1,253 @@
+import { strict as assert } from "node:assert";
+import type { CapturedResource } from "../../components/lib/resource-graph";
+import { displayType, keyInputs, optionFlags, planLines } from "../../tools/preview/plan";
+import { sortViolations, type PreviewReport, type ReportedViolation } from "../../tools/preview/preview";
+import { renderText, wrapText } from "../../tools/preview/render-text";
+
+const STACK = "urn:pulumi:dev::ml-platform::pulumi:pulumi:Stack::ml-platform-dev";
+
+function resource(
+  type: string,
+  name: string,
+  parent: string | undefined,
+  inputs: Record<string, unknown> = {},
+  options: Partial<CapturedResource["options"]> = {},
+): CapturedResource {
+  return {
+    type,
+    name,
+    urn: `urn:pulumi:dev::ml-platform::${type}::${name}`,
+    custom: !type.startsWith("pulumi:") && !type.startsWith("ml-platform:"),
+    ...(parent ? { parent } : {}),
+    dependencies: [],
+    propertyDependencies: {},
+    inputs,
+    outputs: {},
+    options: {
+      protect: false,
+      ignoreChanges: [],
+      retainOnDelete: false,
+      deleteBeforeReplace: false,
+      replaceOnChanges: [],
+      ...options,
+    },
+  };
+}
+
+describe("offline preview: plan and text rendering", () => {
+  it("displays types as the Pulumi CLI does", () => {
+    assert.equal(
+      displayType("aws:sagemaker/endpointConfiguration:EndpointConfiguration"),
+      "aws:sagemaker:EndpointConfiguration",
+    );
+    assert.equal(
+      displayType("ml-platform:sagemaker:ScalableEndpoint"),
+      "ml-platform:sagemaker:ScalableEndpoint",
+    );
+    assert.equal(displayType("pulumi:pulumi:Stack"), "pulumi:pulumi:Stack");
+  });
+
+  it("draws components and their children as a tree in registration order", () => {
+    const stack = { ...resource("pulumi:pulumi:Stack", "ml-platform-dev", undefined), urn: STACK };
+    const component = resource("ml-platform:sagemaker:ScalableEndpoint", "endpoint", STACK);
+    const config = resource(
+      "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
+      "cfg",
+      component.urn,
+      {
+        productionVariants: [
+          { variantName: "AllTraffic", instanceType: "ml.m5.large", initialInstanceCount: 2 },
+        ],
+      },
+    );
+    const policy = resource("aws:appautoscaling/policy:Policy", "scaling", component.urn, {
+      policyType: "TargetTrackingScaling",
+      targetTrackingScalingPolicyConfiguration: {
+        targetValue: 150,
+        scaleInCooldown: 300,
+        scaleOutCooldown: 60,
+      },
+    });
+    const bucket = resource("aws:s3/bucket:Bucket", "bucket", STACK, {}, { protect: true });
+    const lines = planLines([stack, component, config, policy, bucket]);
+    assert.deepEqual(
+      lines.map((l) => `${l.prefix}${l.type} ${l.name}`),
+      [
+        "pulumi:pulumi:Stack ml-platform-dev",
+        "├─ ml-platform:sagemaker:ScalableEndpoint endpoint",
+        "│  ├─ aws:sagemaker:EndpointConfiguration cfg",
+        "│  └─ aws:appautoscaling:Policy scaling",
+        "└─ aws:s3:Bucket bucket",
+      ],
+    );
+    assert.equal(lines[2].info, "variant AllTraffic: ml.m5.large×2");
+    assert.equal(
+      lines[3].info,
+      "type=TargetTrackingScaling  target=150  scaleInCooldown=300  scaleOutCooldown=60",
+    );
+    assert.equal(lines[4].info, "[protect]");
+  });
+
+  it("shows the key inputs reviewers look at", () => {
+    assert.deepEqual(
+      keyInputs(
+        resource("aws:lambda/function:Function", "fn", STACK, {
+          runtime: "nodejs22.x",
+          memorySize: 256,
+          timeout: 30,
+          reservedConcurrentExecutions: 5,
+          publish: true,
+          role: "arn:aws:iam::123456789012:role/r",
+        }),
+      ),
+      ["runtime=nodejs22.x", "memory=256", "timeout=30", "reserved=5", "publish=true"],
+    );
+    assert.deepEqual(
+      keyInputs(
+        resource("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "ssh", STACK, {
+          ipProtocol: "tcp",
+          fromPort: 22,
+          toPort: 22,
+          cidrIpv4: "10.20.0.0/16",
+        }),
+      ),
+      ["tcp/22 10.20.0.0/16"],
+    );
+    assert.deepEqual(
+      keyInputs(
+        resource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "a", STACK, {
+          policyArn: "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess",
+        }),
+      ),
+      ["policy=AmazonSageMakerFullAccess"],
+    );
+    assert.deepEqual(keyInputs(resource("aws:unknown/thing:Thing", "x", STACK, { a: 1 })), []);
+  });
+
+  it("flags resource options", () => {
+    const r = resource(
+      "aws:ec2/instance:Instance",
+      "host",
+      STACK,
+      {},
+      {
+        ignoreChanges: ["ami"],
+        customTimeouts: { create: "60m", delete: "30m" },
+        retainOnDelete: true,
+      },
+    );
+    assert.deepEqual(optionFlags(r), [
+      "retainOnDelete",
+      "ignoreChanges: ami",
+      "timeouts: create 60m, delete 30m",
+    ]);
+  });
+
+  it("orders violations by enforcement level, then severity, policy and resource", () => {
+    const v = (
+      policyName: string,
+      enforcementLevel: "mandatory" | "advisory",
+      severity: ReportedViolation["severity"],
+      resourceName: string,
+    ): ReportedViolation => ({
+      policyName,
+      policyPackName: "p",
+      policyPackVersion: "1",
+      enforcementLevel,
+      severity,
+      message: "",
+      description: "",
+      urn: "",
+      resourceName,
+      phase: "analyze",
+      skippedOnUnknown: false,
+    });
+    const sorted = sortViolations([
+      v("b", "advisory", "critical", "x"),
+      v("a", "mandatory", "low", "y"),
+      v("c", "mandatory", "critical", "z"),
+      v("c", "mandatory", "critical", "a"),
+      v("d", "advisory", "unspecified", "x"),
+    ]);
+    assert.deepEqual(
+      sorted.map((x) => `${x.enforcementLevel}/${x.severity}/${x.policyName}/${x.resourceName}`),
+      [
+        "mandatory/critical/c/a",
+        "mandatory/critical/c/z",
+        "mandatory/low/a/y",
+        "advisory/critical/b/x",
+        "advisory/unspecified/d/x",
+      ],
+    );
+  });
+
+  it("wraps long messages with a hanging indent for list items", () => {
+    assert.equal(
+      wrapText("problems:\n  - endpoint.minCapacity must be at most initialInstanceCount", 40, "  "),
+      "  problems:\n    - endpoint.minCapacity must be at\n      most initialInstanceCount",
+    );
+  });
+
+  describe("renderText", () => {
+    const violation: ReportedViolation = {
+      policyName: "iam-no-full-access",
+      policyPackName: "ml-platform",
+      policyPackVersion: "0.1.0",
+      enforcementLevel: "mandatory",
+      severity: "critical",
+      description: "No FullAccess.",
+      message:
+        'No FullAccess.\naws:iam/rolePolicyAttachment:RolePolicyAttachment "extra": AmazonSageMakerFullAccess',
+      remediationSteps: "Attach a least-privilege policy.",
+      url: "docs/policies.md#iam-no-full-access",
+      urn: "urn:pulumi:dev::ml-platform::aws:iam/rolePolicyAttachment:RolePolicyAttachment::extra",
+      resourceName: "extra",
+      resourceType: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+      phase: "analyze",
+      skippedOnUnknown: false,
+    };
+    const report: PreviewReport = {
+      schemaVersion: 1,
+      projectDir: "/repo",
+      policyPack: { status: "ok", name: "ml-platform", version: "0.1.0", dir: "/repo/policy" },
+      stacks: [
+        {
+          stack: "dev",
+          project: "ml-platform",
+          status: "ok",
+          resources: [],
+          resourceCounts: {},
+          outputs: { bucketName: "b-1234567" },
+          policy: {
+            ran: true,
+            configFile: "/repo/policy/config/dev.json",
+            violations: [violation],
+            counts: { mandatory: 1, advisory: 0, remediate: 0 },
+          },
+          cost: { status: "skipped", reason: "test" },
+          diagnostics: [],
+          timings: { programMs: 1, analysisMs: 1, costMs: 0 },
+        },
+      ],
+      summary: { stacks: 1, failedStacks: 0, mandatoryViolations: 1, advisoryViolations: 0 },
+      exitCode: 1,
+      timings: { totalMs: 1, packStartupMs: 1, packReadyMs: 1, programsWallMs: 1, analysisMs: 1 },
+    };
+
+    it("groups a violation under its level and severity, with its message without the description, and the remediation", () => {
+      const text = renderText(report, { color: false });
+      assert.match(
+        text,
+        /Policies \(ml-platform@0\.1\.0, config policy\/config\/dev\.json\):\n {4}✖ mandatory \(1\)\n {6}critical\n {8}iam-no-full-access\n {10}- aws:iam\/rolePolicyAttachment:RolePolicyAttachment "extra": AmazonSageMakerFullAccess\n {12}Remediation: Attach a least-privilege policy\.\n {12}See docs\/policies\.md#iam-no-full-access/,
+      );
+      assert.match(text, /bucketName: "b-1234567"/);
+      assert.match(text, /1 mandatory policy violation\(s\): `pulumi up` would be blocked\./);
+      assert.ok(!text.includes("\u001b["));
+    });
+
+    it("colours only when asked", () => {
+      const text = renderText(report, { color: true });
+      assert.ok(text.includes("\u001b[31m✖ mandatory\u001b[39m"), "mandatory in red");
+    });
+  });
+});

@@ -1,0 +1,142 @@
+/**
+ * The npm wrappers around the real Pulumi CLI (`npm run up:dev`, `preview:cloud:prod`, ...) and the example
+ * GitHub Actions workflow. The CLI can't be installed here, so a stand-in `pulumi` on PATH records its arguments.
+ */
+import { strict as assert } from "node:assert";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { buildOnce, describeRun, ROOT, runNode } from "./helpers";
+
+const WRAPPER = join(ROOT, "tools/preview/pulumi-cli.mjs");
+
+describe("pulumi CLI wrappers", function () {
+  this.timeout(60_000);
+  let fakeBin: string;
+  before(() => {
+    buildOnce();
+    fakeBin = mkdtempSync(join(tmpdir(), "fake-pulumi-"));
+    // Prints its arguments and cwd as JSON, then exits with $FAKE_PULUMI_EXIT.
+    writeFileSync(
+      join(fakeBin, "pulumi"),
+      `#!/bin/sh\nexec "${process.execPath}" -e 'console.log(JSON.stringify({ args: process.argv.slice(1), cwd: process.cwd() })); process.exit(Number(process.env.FAKE_PULUMI_EXIT || 0))' -- "$@"\n`,
+    );
+    chmodSync(join(fakeBin, "pulumi"), 0o755);
+  });
+  after(() => rmSync(fakeBin, { recursive: true, force: true }));
+
+  it("without pulumi on PATH, fails with how to install it", async () => {
+    const run = await runNode([WRAPPER, "up", "dev"], { PATH: "" });
+    assert.equal(run.code, 127, describeRun(run));
+    assert.match(run.stderr, /the Pulumi CLI \(`pulumi`\) is not on your PATH/);
+    assert.match(run.stderr, /https:\/\/www\.pulumi\.com\/docs\/install\//);
+    assert.match(run.stderr, /pulumi login --local/);
+    assert.match(run.stderr, /npm run preview/);
+    assert.equal(run.stdout, "");
+  });
+
+  it("runs pulumi up with the stack's policy pack config, from the repo root", async () => {
+    const run = await runNode([WRAPPER, "up", "prod", "--yes"], {
+      PATH: `${fakeBin}:${dirname(process.execPath)}`,
+    });
+    assert.equal(run.code, 0, describeRun(run));
+    const seen = JSON.parse(run.stdout);
+    assert.deepEqual(seen.args, [
+      "up",
+      "--stack",
+      "prod",
+      "--policy-pack",
+      "policy",
+      "--policy-pack-config",
+      join("policy", "config", "prod.json"),
+      "--yes",
+    ]);
+    assert.equal(seen.cwd, ROOT);
+  });
+
+  it("passes pulumi's exit code through", async () => {
+    const run = await runNode([WRAPPER, "preview", "dev"], {
+      PATH: `${fakeBin}:${dirname(process.execPath)}`,
+      FAKE_PULUMI_EXIT: "3",
+    });
+    assert.equal(run.code, 3, describeRun(run));
+  });
+
+  it("rejects an unknown stack before starting pulumi", async () => {
+    const run = await runNode([WRAPPER, "up", "staging"], {
+      PATH: `${fakeBin}:${dirname(process.execPath)}`,
+    });
+    assert.equal(run.code, 2, describeRun(run));
+    assert.match(run.stderr, /unknown stack "staging": there is no Pulumi\.staging\.yaml/);
+    assert.equal(run.stdout, "", "pulumi was not started");
+  });
+
+  it("every wrapper npm script targets a stack that has a stack file and a policy config", () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+    };
+    const wrappers = Object.entries(pkg.scripts).filter(([, cmd]) =>
+      cmd.includes("tools/preview/pulumi-cli.mjs"),
+    );
+    assert.deepEqual(wrappers.map(([name]) => name).sort(), [
+      "preview:cloud:dev",
+      "preview:cloud:prod",
+      "up:dev",
+      "up:prod",
+    ]);
+    for (const [name, cmd] of wrappers) {
+      const [, command, stack] = /pulumi-cli\.mjs (\w+) (\w+)$/.exec(cmd) ?? [];
+      assert.equal(name.startsWith("up:") ? "up" : "preview", command, name);
+      assert.equal(name.split(":").pop(), stack, name);
+      assert.doesNotThrow(() => readFileSync(join(ROOT, `Pulumi.${stack}.yaml`)), `Pulumi.${stack}.yaml`);
+      assert.doesNotThrow(
+        () => readFileSync(join(ROOT, "policy", "config", `${stack}.json`)),
+        `policy/config/${stack}.json`,
+      );
+    }
+  });
+});
+
+describe("pull-request workflow", () => {
+  type Step = { run?: string; uses?: string; if?: string; env?: Record<string, string> };
+  type Job = {
+    if?: string;
+    needs?: string[];
+    steps: Step[];
+    env?: Record<string, string>;
+    permissions?: Record<string, string>;
+  };
+  const workflow = parseYaml(readFileSync(join(ROOT, ".github/workflows/pull-request.yml"), "utf8")) as {
+    on: Record<string, unknown>;
+    jobs: Record<string, Job>;
+  };
+
+  it("runs on pull requests", () => {
+    assert.ok("pull_request" in workflow.on);
+  });
+
+  it("the offline job runs npm ci, npm test and the JSON preview, with no credentials", () => {
+    const job = workflow.jobs.offline;
+    const runs = job.steps.map((s) => s.run ?? "");
+    const index = (re: RegExp) => runs.findIndex((r) => re.test(r));
+    assert.ok(index(/^npm ci$/) >= 0 && index(/^npm test$/) > index(/^npm ci$/), "npm ci then npm test");
+    assert.ok(
+      index(/npm run preview -- --json --output preview\.json/) > index(/^npm test$/),
+      "then the JSON preview",
+    );
+    assert.doesNotMatch(JSON.stringify(job), /secrets\./, "no secrets in the offline job");
+  });
+
+  it("the credentialed job runs pulumi preview with the policy pack, guarded by the secrets' presence", () => {
+    const job = workflow.jobs["cloud-preview"];
+    assert.match(job.if ?? "", /needs\.credentials\.outputs\.available == 'true'/);
+    assert.ok(job.needs?.includes("credentials"));
+    assert.ok(job.steps.some((s) => /npm run preview:cloud:/.test(s.run ?? "")));
+    // `secrets` is not available in a job-level `if:`; the check job reads them through env vars instead.
+    for (const [name, j] of Object.entries(workflow.jobs)) assert.doesNotMatch(j.if ?? "", /secrets\./, name);
+    const check = workflow.jobs.credentials.steps[0];
+    assert.match(check.env?.AWS_ROLE_TO_ASSUME ?? "", /secrets\.AWS_ROLE_TO_ASSUME/);
+    assert.match(check.run ?? "", /available=true/);
+  });
+});
