@@ -1,12 +1,11 @@
 // The inference function: validates {"url": "https://…"} from any of the three event shapes, invokes the
 // SageMaker endpoint with it and returns the model's scores unchanged. Errors are returned, never thrown.
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
-import { Logger } from "@aws-lambda-powertools/logger";
-import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { randomUUID } from "node:crypto";
 import { parseConfig, type ConfigResult } from "./config";
 import { mapInvokeError, type OutcomeMetric, type UpstreamDetail } from "./errors";
 import { parseEvent } from "./events";
+import { emitInvocation } from "./observability";
 import { errorResponse, successResponse, type FunctionResponse } from "./response";
 import { checkImageUrl } from "./url";
 
@@ -24,13 +23,6 @@ export interface InvocationContext {
 // Created once per execution environment and reused, so warm invocations reuse its keep-alive connection.
 // Region, credentials and AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME come from the standard AWS variables.
 const client = new SageMakerRuntimeClient({});
-
-const serviceName = process.env.POWERTOOLS_SERVICE_NAME || "image-classifier";
-const logger = new Logger({ serviceName });
-const metrics = new Metrics({
-  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || "MlPlatform/ImageClassifier",
-  serviceName,
-});
 
 // The environment is parsed once per distinct set of values: once per cold start in Lambda, where it never
 // changes, while tests may still change it between invocations in one process.
@@ -134,24 +126,21 @@ async function invoke(
   const remaining =
     typeof context?.getRemainingTimeInMillis === "function" ? context.getRemainingTimeInMillis() : Infinity;
   const budgetMs = Math.floor(Math.min(config.config.invokeTimeoutMs, remaining - DEADLINE_MARGIN_MS));
-  const base = { eventShape: parsed.shape, urlHost: url.host };
   if (!(budgetMs >= 1)) {
     const failure = mapInvokeError(undefined, true);
     return {
-      ...base,
+      eventShape: parsed.shape,
+      urlHost: url.host,
       response: errorResponse(504, failure.error, failure.message, requestId),
       metric: "Timeout",
     };
   }
 
-  // One overall deadline across retries, connection set-up and reading the body. The SDK aborts on it without
-  // retrying; racing it as well guarantees the answer even if some stage ignored the signal.
-  const signal = AbortSignal.timeout(budgetMs);
-  let onAbort: (() => void) | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
+  // One overall deadline across connection set-up, retries with their backoff, and reading the body. The SDK
+  // honours the signal at each of those stages (its retry middleware races it, its HTTP handler destroys the
+  // request, which also fails a body still streaming) and never retries an abort, unlike a per-attempt
+  // requestTimeout, which is retried (1 s becomes 3 s) and since @smithy/node-http-handler 4.4 only warns.
+  const deadline = AbortSignal.timeout(budgetMs);
   try {
     const command = new InvokeEndpointCommand({
       EndpointName: config.config.endpointName,
@@ -159,75 +148,59 @@ async function invoke(
       Accept: "application/json",
       Body: JSON.stringify({ url: url.href }),
     });
-    const call = client.send(command, { abortSignal: signal }).then(async (output) => ({
-      output,
-      body: output.Body === undefined ? "" : await output.Body.transformToString("utf-8"),
-    }));
-    const { output, body } = await Promise.race([call, deadline]);
+    const output = await client.send(command, { abortSignal: deadline });
+    const body = output.Body === undefined ? "" : await output.Body.transformToString("utf-8");
+    const metadata = output.$metadata;
     return {
-      ...base,
       response: successResponse(body),
+      eventShape: parsed.shape,
+      urlHost: url.host,
       upstream: {
         errorName: "",
-        sdkAttempts: output.$metadata.attempts,
-        sdkTotalRetryDelayMs: output.$metadata.totalRetryDelay,
-        sagemakerRequestId: output.$metadata.requestId,
+        sdkAttempts: metadata.attempts,
+        sdkTotalRetryDelayMs: metadata.totalRetryDelay,
+        sagemakerRequestId: metadata.requestId,
         invokedVariant: output.InvokedProductionVariant,
       },
     };
   } catch (err) {
-    const failure = mapInvokeError(err, signal.aborted);
+    const failure = mapInvokeError(err, deadline.aborted);
     return {
-      ...base,
       response: errorResponse(failure.status, failure.error, failure.message, requestId, {
         retryAfterSeconds: failure.retryAfterSeconds,
       }),
+      eventShape: parsed.shape,
+      urlHost: url.host,
       metric: failure.metric,
       upstream: failure.detail,
     };
-  } finally {
-    if (onAbort !== undefined) signal.removeEventListener("abort", onAbort);
   }
 }
 
 /**
  * Emits the invocation's one structured log line (Powertools Logger) and its EMF metrics document (Powertools
- * Metrics). Never throws.
+ * Metrics), before the handler returns. Never throws.
  */
 function record(outcome: Outcome, requestId: string, coldStart: boolean, latencyMs: number): void {
   const status = outcome.response.statusCode;
-  try {
-    // Only the keys that have a value: Powertools' per-key work (merge, replacer) is most of the logging cost.
-    const line: Record<string, unknown> = {
-      requestId,
-      coldStart,
-      status,
-      latencyMs: Math.round(latencyMs * 1000) / 1000,
-    };
-    if (outcome.eventShape !== undefined) line.eventShape = outcome.eventShape;
-    if (outcome.urlHost !== undefined) line.urlHost = outcome.urlHost;
-    if (outcome.rejectedRule !== undefined) line.rejectedRule = outcome.rejectedRule;
-    const upstream = outcome.upstream;
-    if (upstream !== undefined) {
-      // Includes SageMaker's message, OriginalMessage and LogStreamArn on errors: they may carry the account
-      // id, so they belong in the log and never in a response.
-      for (const [key, value] of Object.entries(upstream)) {
-        if (value !== undefined && value !== "") line[key] = value;
-      }
+  // Only the keys that have a value.
+  const line: Record<string, string | number | boolean> = {
+    requestId,
+    coldStart,
+    status,
+    latencyMs: Math.round(latencyMs * 1000) / 1000,
+  };
+  if (outcome.eventShape !== undefined) line.eventShape = outcome.eventShape;
+  if (outcome.urlHost !== undefined) line.urlHost = outcome.urlHost;
+  if (outcome.rejectedRule !== undefined) line.rejectedRule = outcome.rejectedRule;
+  const upstream = outcome.upstream;
+  if (upstream !== undefined) {
+    // Includes SageMaker's message, OriginalMessage and LogStreamArn on errors: they may carry the account id,
+    // so they belong in the log and never in a response.
+    for (const key in upstream) {
+      const value = upstream[key as keyof UpstreamDetail];
+      if (value !== undefined && value !== "") line[key] = value;
     }
-    if (status >= 500 && status !== 503 && status !== 504) logger.error("invocation", line);
-    else if (status >= 422) logger.warn("invocation", line);
-    else logger.info("invocation", line);
-  } catch {
-    // Logging must never turn an answer into a crash.
   }
-  try {
-    // Latency on every invocation; an outcome counter only when it applies (so alarm on Sum, with missing data
-    // treated as not breaching). Fewer metrics per document also keeps Powertools' per-invocation cost down.
-    metrics.addMetric("Latency", MetricUnit.Milliseconds, latencyMs);
-    if (outcome.metric !== undefined) metrics.addMetric(outcome.metric, MetricUnit.Count, 1);
-    metrics.publishStoredMetrics();
-  } catch {
-    // Metrics are best effort.
-  }
+  emitInvocation(status, line, latencyMs, outcome.metric);
 }

@@ -2,7 +2,8 @@
 // SageMaker runtime emulator on loopback. Prints figures and the targets (bundle ≤ 360 KB, cold ratio ≤ 0.65,
 // warm p50 ratio ≤ 1.15). Run after `npm run build` (the npm script does both).
 //
-// Options (environment): BENCH_COLD_RUNS (default 21), BENCH_WARM_ITERATIONS (5000), BENCH_WARM_ROUNDS (2).
+// Options (environment): BENCH_COLD_RUNS (default 21), BENCH_WARM_ITERATIONS (5000), BENCH_WARM_ROUNDS (2),
+// BENCH_WARM_BREAKDOWN (1; 0 skips the warm breakdown).
 import { fork } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -22,6 +23,7 @@ const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 21);
 const WARM_ITERATIONS = Number(process.env.BENCH_WARM_ITERATIONS ?? 5000);
 const WARM_ROUNDS = Number(process.env.BENCH_WARM_ROUNDS ?? 2);
 const WARM_UP = 500;
+const WARM_BREAKDOWN = process.env.BENCH_WARM_BREAKDOWN !== "0";
 
 const TARGET_BUNDLE_KB = 360;
 const TARGET_COLD_RATIO = 0.65;
@@ -78,13 +80,64 @@ function stub(packageName: string, contents: string): Plugin {
 }
 const LOGGER_STUB = stub(
   "@aws-lambda-powertools/logger",
-  "export class Logger { info() {} warn() {} error() {} }",
+  // LogFormatter and LogItem: lambda/log-format.ts extends them.
+  "export class Logger { info() {} warn() {} error() {} } export class LogFormatter {} export class LogItem {}",
 );
 const METRICS_STUB = stub(
   "@aws-lambda-powertools/metrics",
   'export const MetricUnit = { Milliseconds: "Milliseconds", Count: "Count" };' +
     "export class Metrics { addMetric() {} publishStoredMetrics() {} }",
 );
+
+/**
+ * Stand-ins for the warm breakdown, each a handler built from parts of the real one and bundled like it: the bare
+ * SDK call; the same with the function's deadline (AbortSignal.timeout passed as abortSignal); the same with the
+ * function's own Powertools code (lambda/observability.ts) writing a success line and EMF document of the same
+ * shape as the handler's. They isolate what the deadline and Powertools cost, from what the rest costs.
+ */
+function breakdownSource(parts: { deadline: boolean; powertools: boolean }): string {
+  return `
+import { InvokeEndpointCommand, SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
+${parts.powertools ? 'import { emitInvocation } from "./lambda/observability";' : ""}
+const client = new SageMakerRuntimeClient({});
+export async function handler(event, context) {
+  const started = performance.now();
+  const { url } = JSON.parse(event.body);
+  const command = new InvokeEndpointCommand({
+    EndpointName: process.env.ENDPOINT_NAME,
+    ContentType: "application/json",
+    Accept: "application/json",
+    Body: JSON.stringify({ url }),
+  });
+  const output = await client.send(command${parts.deadline ? ", { abortSignal: AbortSignal.timeout(10000) }" : ""});
+  const body = await output.Body.transformToString("utf-8");
+  ${
+    parts.powertools
+      ? `const latencyMs = performance.now() - started;
+  const m = output.$metadata;
+  emitInvocation(200, {
+    requestId: context.awsRequestId, coldStart: false, status: 200, latencyMs: Math.round(latencyMs * 1000) / 1000,
+    eventShape: "http-v2", urlHost: url.slice(8, url.indexOf("/", 8)), sdkAttempts: m.attempts,
+    sdkTotalRetryDelayMs: m.totalRetryDelay, sagemakerRequestId: m.requestId,
+    invokedVariant: output.InvokedProductionVariant,
+  }, latencyMs);`
+      : "void started;"
+  }
+  return { statusCode: 200, headers: { "content-type": "application/json" }, body };
+}
+`;
+}
+const BREAKDOWN_VARIANTS: [name: string, label: string, parts: { deadline: boolean; powertools: boolean }][] =
+  [
+    ["sdkBundled", "bare SDK call, bundled like the function", { deadline: false, powertools: false }],
+    [
+      "deadline",
+      "  + the deadline (AbortSignal.timeout as abortSignal)",
+      { deadline: true, powertools: false },
+    ],
+    ["powertools", "  + Powertools only (lambda/observability.ts)", { deadline: false, powertools: true }],
+    ["required", "  + deadline + Powertools, no validation", { deadline: true, powertools: true }],
+  ];
 
 function packageOf(input: string): string {
   const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
@@ -342,6 +395,86 @@ async function main(): Promise<void> {
       sdk: { p50: p50("sdk"), p99: p99("sdk"), cpuMicros: cpuPerCall("sdk") },
       p50Ratio: warmRatio,
     };
+
+    // ---- warm breakdown ----
+    // Separate processes, so the figures above keep their three-way rotation: the handler, its Powertools-stubbed
+    // build and the stand-ins, rotated with the bare SDK call as above.
+    let warmBreakdown: Record<string, { p50: number; ratio: number }> | undefined;
+    if (WARM_BREAKDOWN) {
+      const parts: string[] = [`handler=${pathToFileURL(BUNDLE).href}`, modules[1]];
+      for (const [name, , variantParts] of BREAKDOWN_VARIANTS) {
+        const outfile = join(WORK, `breakdown-${name}.mjs`);
+        await build({
+          ...LAMBDA_OPTIONS,
+          entryPoints: undefined,
+          stdin: { contents: breakdownSource(variantParts), resolveDir: ROOT, loader: "js" },
+          metafile: false,
+          outfile,
+        });
+        parts.push(`${name}=${pathToFileURL(outfile).href}`);
+      }
+      const samples: Record<string, number[]> = {};
+      const breakdownLog = join(WORK, "warm-breakdown-stdout.log");
+      for (let round = 0; round < WARM_ROUNDS; round++) {
+        emulator.reset();
+        const result = await runChild<WarmResult>(
+          WARM_CHILD,
+          [JSON.stringify(EVENT), String(WARM_ITERATIONS), String(WARM_UP), ...parts],
+          env,
+          breakdownLog,
+        );
+        if (emulator.requests.length !== (parts.length + 1) * (WARM_ITERATIONS + WARM_UP)) {
+          throw new Error(`emulator saw ${emulator.requests.length} requests in the breakdown loop`);
+        }
+        emulator.requests.length = 0;
+        // The handler and the two stand-ins with Powertools must each have written a log line and an EMF
+        // document per call, or the breakdown timed something else.
+        const lines = readFileSync(breakdownLog, "utf8")
+          .split("\n")
+          .filter((line) => line.startsWith("{")).length;
+        if (lines < 2 * 3 * (WARM_ITERATIONS + WARM_UP)) {
+          throw new Error(`the breakdown loop wrote ${lines} JSON lines, expected 2 per call of 3 callers`);
+        }
+        for (const [name, values] of Object.entries(result.samples)) (samples[name] ??= []).push(...values);
+      }
+      const sdkP50 = quantile(samples.sdk, 0.5);
+      const ratioOf = (name: string) => quantile(samples[name], 0.5) / sdkP50;
+      warmBreakdown = Object.fromEntries(
+        Object.keys(samples).map((name) => [
+          name,
+          { p50: quantile(samples[name], 0.5), ratio: ratioOf(name) },
+        ]),
+      );
+      console.log(
+        `\n# Warm breakdown: ${WARM_ROUNDS} more process(es), each rotating the handler, stand-ins built from its parts and the bare SDK call`,
+      );
+      console.log("                                                     p50   p50 ratio to SDK");
+      const rows: [string, string][] = [
+        ...BREAKDOWN_VARIANTS.map(([name, label]): [string, string] => [label, name]),
+        ["the handler, Logger and Metrics stubbed out", "noPowertools"],
+        ["the handler", "handler"],
+        ["bare SDK InvokeEndpointCommand (node_modules)", "sdk"],
+      ];
+      for (const [label, name] of rows) {
+        console.log(
+          `  ${label.padEnd(48)} ${ms(quantile(samples[name], 0.5)).padStart(9)}   ${ratioOf(name).toFixed(3)}`,
+        );
+      }
+      const base = ratioOf("sdkBundled");
+      const deadline = ratioOf("deadline") - base;
+      const powertools = ratioOf("powertools") - base;
+      const rest = ratioOf("noPowertools") - ratioOf("deadline");
+      console.log(
+        `  of the handler's ${(ratioOf("handler") - 1).toFixed(3)} over the SDK call: bundling ${(base - 1).toFixed(3)}, ` +
+          `deadline ${deadline.toFixed(3)}, Powertools Logger + Metrics ${powertools.toFixed(3)}, ` +
+          `validation and the rest ${rest.toFixed(3)} (sum ${(base - 1 + deadline + powertools + rest).toFixed(3)})`,
+      );
+      console.log(
+        `  Powertools alone takes ${((powertools / (TARGET_WARM_P50_RATIO - 1)) * 100).toFixed(0)} % of the ${TARGET_WARM_P50_RATIO} target's budget; ` +
+          `the two required parts alone (deadline + Powertools, nothing else) measure ${ratioOf("required").toFixed(3)}`,
+      );
+      results.warmBreakdown = warmBreakdown;
+    }
 
     // ---- verdict ----
     const checks: [string, boolean][] = [
