@@ -89,6 +89,8 @@ describe("pulumi CLI wrappers", function () {
       const [, command, stack] = /pulumi-cli\.mjs (\w+) (\w+)$/.exec(cmd) ?? [];
       assert.equal(name.startsWith("up:") ? "up" : "preview", command, name);
       assert.equal(name.split(":").pop(), stack, name);
+      // A stale dist/lambda or policy/bin would deploy old code or run old rules: every wrapper builds first.
+      assert.match(cmd, /^node tools\/build\.mjs && /, `${name} builds before starting pulumi`);
       assert.doesNotThrow(() => readFileSync(join(ROOT, `Pulumi.${stack}.yaml`)), `Pulumi.${stack}.yaml`);
       assert.doesNotThrow(
         () => readFileSync(join(ROOT, "policy", "config", `${stack}.json`)),
