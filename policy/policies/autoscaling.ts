@@ -1,0 +1,273 @@
+/**
+ * Application Auto Scaling: scale-in cooldowns and SageMaker variants that actually scale.
+ *
+ * Without a scale-in cooldown an endpoint sheds instances as soon as a traffic burst pauses, then pays the
+ * (minutes-long) SageMaker instance start-up again on the next burst. cdk-nag AS1 checks EC2 Auto Scaling groups
+ * only, and passes when the cooldown is unset; nothing checks Application Auto Scaling, which SageMaker uses.
+ */
+import type * as aws from "@pulumi/aws";
+import type { PolicyResource } from "@pulumi/policy";
+import {
+  defineResourcePolicy,
+  defineStackPolicy,
+  onType,
+  type ConfigSpec,
+  type PlatformPolicy,
+  type Probe,
+} from "./framework";
+
+export const SCALING_POLICY_TYPE = "aws:appautoscaling/policy:Policy";
+export const SCALABLE_TARGET_TYPE = "aws:appautoscaling/target:Target";
+export const SAGEMAKER_VARIANT_DIMENSION = "sagemaker:variant:DesiredInstanceCount";
+
+/** Application Auto Scaling policy types; an omitted policyType means StepScaling (the AWS default). */
+const POLICY_TYPES = ["TargetTrackingScaling", "StepScaling", "PredictiveScaling"] as const;
+
+// ------------------------------------------------------------------------------------------------------------------
+// autoscaling-scale-in-cooldown
+
+interface CooldownConfig {
+  minScaleInCooldownSeconds: number;
+  allowDisableScaleIn: boolean;
+}
+
+const cooldownConfig: ConfigSpec<CooldownConfig> = {
+  minScaleInCooldownSeconds: {
+    type: "integer",
+    minimum: 0,
+    default: 300,
+    description:
+      "Smallest acceptable scale-in cooldown, in seconds: TargetTracking `scaleInCooldown`, and StepScaling " +
+      "`cooldown` when a step can remove capacity. SageMaker instances take minutes to start, so scaling in " +
+      "faster than this causes flapping.",
+  },
+  allowDisableScaleIn: {
+    type: "boolean",
+    default: false,
+    description:
+      "Accept TargetTracking `disableScaleIn: true` (the policy never removes capacity, so the target stays at its " +
+      "peak size and cost).",
+  },
+};
+
+export const autoscalingScaleInCooldown = defineResourcePolicy<CooldownConfig>({
+  name: "autoscaling-scale-in-cooldown",
+  family: "autoscaling",
+  description:
+    "Application Auto Scaling policies must set a scale-in cooldown of at least the configured minimum: " +
+    "`scaleInCooldown` for TargetTrackingScaling, `cooldown` for StepScaling (also when policyType is omitted).",
+  severity: "medium",
+  enforcementLevel: "mandatory",
+  remediationSteps:
+    "For target tracking, set targetTrackingScalingPolicyConfiguration.scaleInCooldown (e.g. 300) and " +
+    "scaleOutCooldown (e.g. 60). For step scaling, set stepScalingPolicyConfiguration.cooldown. Do not set " +
+    "disableScaleIn: true unless the target must never shrink; then exempt it with a written reason.",
+  unknownValues: {
+    behaviour: "fail-closed",
+    detail:
+      "policyType, the cooldowns and disableScaleIn are literals in any normal program; an unknown value could be " +
+      "0 or missing, so it is reported. resourceId is not read.",
+  },
+  checks: [
+    "TargetTrackingScaling: `targetTrackingScalingPolicyConfiguration.scaleInCooldown` set and ≥ `minScaleInCooldownSeconds`",
+    "TargetTrackingScaling: `disableScaleIn: true` reported unless `allowDisableScaleIn`",
+    "StepScaling (or policyType omitted): `stepScalingPolicyConfiguration.cooldown` set; ≥ the minimum when a step adjustment is negative or the adjustment type is ExactCapacity",
+    "an unrecognised policyType is reported; PredictiveScaling has no cooldown and passes",
+  ],
+  config: cooldownConfig,
+  rules: [
+    onType<aws.appautoscaling.PolicyArgs, CooldownConfig>(SCALING_POLICY_TYPE, (policy, ctx) => {
+      const typeProbe = ctx.probe("policyType", () => policy.policyType);
+      if (!typeProbe.known)
+        return ctx.failClosed(typeProbe, "the cooldown to require depends on the policy type");
+      const policyType = typeProbe.value ?? "StepScaling";
+      const min = ctx.config.minScaleInCooldownSeconds;
+
+      if (policyType === "TargetTrackingScaling") {
+        const tt = ctx.probeDeep(
+          "targetTrackingScalingPolicyConfiguration",
+          () => policy.targetTrackingScalingPolicyConfiguration,
+        );
+        if (!tt.known) return ctx.failClosed(tt, "the scale-in cooldown could be missing or too short");
+        const cooldown = tt.value?.scaleInCooldown;
+        const property = "targetTrackingScalingPolicyConfiguration.scaleInCooldown";
+        if (cooldown === undefined || cooldown === null) {
+          ctx.report({
+            property,
+            problem: "is unset, so capacity is removed as soon as the metric dips",
+            fix: `set scaleInCooldown to at least ${min} seconds`,
+          });
+        } else if (cooldown < min) {
+          ctx.report({
+            property,
+            problem: `is ${cooldown} seconds, below the minimum of ${min}`,
+            fix: `set scaleInCooldown to at least ${min} seconds`,
+          });
+        }
+        if (tt.value?.disableScaleIn === true && !ctx.config.allowDisableScaleIn) {
+          ctx.report({
+            property: "targetTrackingScalingPolicyConfiguration.disableScaleIn",
+            problem: "is true, so the target never scales in and stays at its peak size and cost",
+            fix: "remove disableScaleIn (and set a scale-in cooldown instead)",
+          });
+        }
+        return;
+      }
+
+      if (policyType === "StepScaling") {
+        const step = ctx.probeDeep(
+          "stepScalingPolicyConfiguration",
+          () => policy.stepScalingPolicyConfiguration,
+        );
+        if (!step.known) return ctx.failClosed(step, "the cooldown could be missing or too short");
+        const cooldown = step.value?.cooldown;
+        const implied =
+          typeProbe.value === undefined ? " (policyType is omitted, which means StepScaling)" : "";
+        const property = "stepScalingPolicyConfiguration.cooldown";
+        if (cooldown === undefined || cooldown === null) {
+          ctx.report({
+            property,
+            problem: `is unset${implied}, so consecutive steps fire without waiting for the last one to take effect`,
+            fix: `set stepScalingPolicyConfiguration.cooldown (at least ${min} seconds for a scale-in policy)`,
+          });
+          return;
+        }
+        const scalesIn =
+          step.value?.adjustmentType === "ExactCapacity" ||
+          (step.value?.stepAdjustments ?? []).some(
+            (a) => typeof a?.scalingAdjustment === "number" && a.scalingAdjustment < 0,
+          );
+        if (scalesIn && cooldown < min) {
+          ctx.report({
+            property,
+            problem: `is ${cooldown} seconds on a policy that removes capacity${implied}, below the minimum of ${min}`,
+            fix: `set cooldown to at least ${min} seconds`,
+          });
+        }
+        return;
+      }
+
+      if (policyType !== "PredictiveScaling") {
+        ctx.report({
+          property: "policyType",
+          problem: `is "${String(policyType)}", which is not one of ${POLICY_TYPES.join(", ")}`,
+          fix: "use TargetTrackingScaling with a scaleInCooldown",
+        });
+      }
+    }),
+  ],
+});
+
+// ------------------------------------------------------------------------------------------------------------------
+// autoscaling-sagemaker-target-has-policy
+
+interface TargetPolicyConfig {
+  scalableDimensions: string[];
+}
+
+const targetPolicyConfig: ConfigSpec<TargetPolicyConfig> = {
+  scalableDimensions: {
+    type: "array",
+    items: { type: "string", minLength: 1 },
+    default: [SAGEMAKER_VARIANT_DIMENSION, "sagemaker:inference-component:DesiredCopyCount"],
+    description:
+      "SageMaker scalable dimensions whose scalable targets must have at least one scaling policy.",
+  },
+};
+
+function valueOf(probed: Probe<unknown>): unknown {
+  return probed.known ? probed.value : undefined;
+}
+
+/** True when `policy` was built from `target` (its inputs or explicit dependsOn reference the target). */
+function dependsOn(policy: PolicyResource, target: PolicyResource): boolean {
+  if (policy.dependencies.some((d) => d.urn === target.urn)) return true;
+  return Object.values(policy.propertyDependencies).some((deps) => deps.some((d) => d.urn === target.urn));
+}
+
+export const autoscalingSagemakerTargetHasPolicy = defineStackPolicy<TargetPolicyConfig>({
+  name: "autoscaling-sagemaker-target-has-policy",
+  family: "autoscaling",
+  description:
+    "Every SageMaker variant scalable target must have at least one Application Auto Scaling policy; a target " +
+    "without one never scales.",
+  severity: "medium",
+  enforcementLevel: "mandatory",
+  remediationSteps:
+    "Add an aws.appautoscaling.Policy (TargetTrackingScaling on SageMakerVariantInvocationsPerInstance, with a " +
+    "scale-in cooldown) whose resourceId, scalableDimension and serviceNamespace come from the target. The " +
+    "ScalableEndpoint component does this.",
+  unknownValues: {
+    behaviour: "defer",
+    detail:
+      "A policy is matched to its target through its dependencies (resourceId: target.resourceId), so the usual " +
+      "code is checked even when the endpoint name is unknown in preview. When neither a dependency nor known " +
+      "resourceIds decide, the check is deferred to `pulumi up`.",
+  },
+  resourceTypes: [SCALABLE_TARGET_TYPE, SCALING_POLICY_TYPE],
+  checks: [
+    "targets with `serviceNamespace: sagemaker` and a dimension in `scalableDimensions`",
+    "a policy covers a target when it depends on it, or has the same serviceNamespace, scalableDimension and resourceId",
+  ],
+  config: targetPolicyConfig,
+  validateStack: (ctx) => {
+    const policies = ctx.resourcesOfType(SCALING_POLICY_TYPE);
+    const undecided: Probe<unknown>[] = [];
+    const read = (r: PolicyResource, key: string) => ctx.probe(key, () => r.props[key] as unknown);
+
+    for (const target of ctx.resourcesOfType(SCALABLE_TARGET_TYPE)) {
+      const namespace = read(target, "serviceNamespace");
+      const dimension = read(target, "scalableDimension");
+      if (!namespace.known || !dimension.known) {
+        undecided.push(namespace.known ? dimension : namespace);
+        continue;
+      }
+      if (namespace.value !== "sagemaker" || !ctx.config.scalableDimensions.includes(String(dimension.value)))
+        continue;
+      if (policies.some((p) => dependsOn(p, target))) continue;
+
+      const resourceId = read(target, "resourceId");
+      let matched = false;
+      let unknownAlong: Probe<unknown> | undefined = resourceId.known ? undefined : resourceId;
+      for (const policy of policies) {
+        const keys = [
+          read(policy, "serviceNamespace"),
+          read(policy, "scalableDimension"),
+          read(policy, "resourceId"),
+        ];
+        const unknownKey = keys.find((k) => !k.known);
+        if (unknownKey) {
+          unknownAlong ??= unknownKey;
+          continue;
+        }
+        if (
+          resourceId.known &&
+          valueOf(keys[0]) === namespace.value &&
+          valueOf(keys[1]) === dimension.value &&
+          valueOf(keys[2]) === resourceId.value
+        ) {
+          matched = true;
+          break;
+        }
+      }
+      if (matched) continue;
+      if (unknownAlong) {
+        undecided.push(unknownAlong);
+        continue;
+      }
+      ctx.report(target, {
+        property: "resourceId",
+        problem: `(${String(valueOf(resourceId))}, ${String(dimension.value)}) has no scaling policy, so the variant never scales`,
+        fix: "add an aws.appautoscaling.Policy with resourceId, scalableDimension and serviceNamespace taken from this target",
+      });
+    }
+    // Known problems are reported above; only then defer what could not be decided.
+    const firstUnknown = undecided[0];
+    if (firstUnknown && !firstUnknown.known) ctx.defer(firstUnknown);
+  },
+});
+
+export const autoscalingPolicies: readonly PlatformPolicy[] = [
+  autoscalingScaleInCooldown,
+  autoscalingSagemakerTargetHasPolicy,
+];

@@ -1,0 +1,118 @@
+/**
+ * IAM hardening beyond the must-have FullAccess rule (policy-core's iam.ts): relationship rules along the ML chain.
+ * `iam:PassRole` on `*` lets whoever holds the grant hand any role — including an admin role — to a service they
+ * control (a notebook, a training job, a Lambda), which is privilege escalation in one call.
+ *
+ * Documents are read with the shared structural parser (components/lib/iam-document.ts), so `"iam:passrole"`,
+ * `"iam:Pass*"`, `"iam:*"`, NotAction, a single statement or an array, a JSON string or an object all count.
+ */
+import {
+  parseIamDocument,
+  isUnboundedResource,
+  statementsGranting,
+  type IamDocument,
+  type IamStatement,
+} from "../../components/lib/iam-document";
+import { defineResourcePolicy, type ResourceRuleContext, type TypedRule } from "./framework";
+
+/** Where identity-policy documents live: resource type → how to list (property path, document) pairs. */
+const DOCUMENT_SOURCES: Readonly<
+  Record<string, (props: any) => { property: string; read: () => unknown }[]>
+> = {
+  "aws:iam/policy:Policy": (p) => [{ property: "policy", read: () => p.policy }],
+  "aws:iam/rolePolicy:RolePolicy": (p) => [{ property: "policy", read: () => p.policy }],
+  "aws:iam/userPolicy:UserPolicy": (p) => [{ property: "policy", read: () => p.policy }],
+  "aws:iam/groupPolicy:GroupPolicy": (p) => [{ property: "policy", read: () => p.policy }],
+  "aws:iam/role:Role": (p) => {
+    const inline = p.inlinePolicies as unknown[] | undefined;
+    if (!Array.isArray(inline)) return [];
+    return inline.map((_, i) => ({
+      property: `inlinePolicies[${i}].policy`,
+      read: () => p.inlinePolicies[i].policy,
+    }));
+  },
+};
+
+/** Resource types that carry identity-policy documents. */
+export const IAM_DOCUMENT_TYPES = Object.keys(DOCUMENT_SOURCES);
+
+/**
+ * Builds one rule per document-carrying type that calls `check` for each parsed document. An unknown document
+ * (built from other resources' outputs, e.g. an endpoint ARN) defers: the runtime reports the policy as not run
+ * during preview, and `pulumi up` checks the real document. Unparseable documents are skipped here; the must-have
+ * iam rules report them.
+ */
+export function onIamDocuments<C>(
+  check: (document: IamDocument, property: string, ctx: ResourceRuleContext<C>) => void,
+): TypedRule<C>[] {
+  return IAM_DOCUMENT_TYPES.map((type) => ({
+    type,
+    check: (props: any, ctx: ResourceRuleContext<C>) => {
+      const sources = ctx.probe("inlinePolicies", () => DOCUMENT_SOURCES[type](props));
+      if (!sources.known) return ctx.defer(sources);
+      for (const source of sources.value) {
+        const raw = ctx.probeDeep(source.property, source.read);
+        if (!raw.known) return ctx.defer(raw);
+        if (raw.value === undefined || raw.value === null || raw.value === "") continue;
+        const parsed = parseIamDocument(raw.value);
+        if (parsed.ok) check(parsed.document, source.property, ctx);
+      }
+    },
+  }));
+}
+
+/** `Statement[2]` or `Statement` — how a message points into a document. */
+export function statementPath(property: string, statement: IamStatement, document: IamDocument): string {
+  return document.statements.length > 1 || statement.index > 0
+    ? `${property} Statement[${statement.index}]`
+    : `${property} Statement`;
+}
+
+/** True for an IAM role ARN pattern that names no role: `arn:aws:iam::123456789012:role/*`, `...:role/*` paths. */
+function isAnyRolePattern(resource: string): boolean {
+  const match = /^arn:[^:]*:iam::[^:]*:role\/(.*)$/i.exec(resource.trim());
+  return match !== null && /^[*?/]*$/.test(match[1]) && match[1].includes("*");
+}
+
+export const iamNoPassroleWildcard = defineResourcePolicy({
+  name: "iam-no-passrole-wildcard",
+  family: "iam-hardening",
+  description:
+    "Identity policies must not allow iam:PassRole on every role (Resource `*`, `role/*` or NotResource); " +
+    "name the roles that may be passed.",
+  severity: "high",
+  enforcementLevel: "advisory",
+  remediationSteps:
+    "Limit iam:PassRole to the ARNs of the roles the principal really hands to a service (for example the " +
+    "SageMaker execution role), and add a Condition on iam:PassedToService (sagemaker.amazonaws.com).",
+  unknownValues: {
+    behaviour: "defer",
+    detail:
+      "A document built from other resources' ARNs is unknown during preview: the policy is reported as not run " +
+      "(advisory) and checks the real document during `pulumi up`.",
+  },
+  checks: [
+    "Documents in `aws.iam.Policy`, `RolePolicy`, `UserPolicy`, `GroupPolicy` and `Role.inlinePolicies`.",
+    "An Allow statement whose Action (or NotAction complement) covers `iam:PassRole` — `iam:PassRole`, " +
+      "`iam:Pass*`, `iam:*`, `*`, any case — on `*`, `arn:aws:iam::<account>:role/*`, any service-wide ARN, or " +
+      "NotResource.",
+  ],
+  rules: onIamDocuments((document, property, ctx) => {
+    for (const statement of statementsGranting(document, "iam:PassRole")) {
+      const where = statementPath(property, statement, document);
+      const broad =
+        statement.notResources.length > 0
+          ? `NotResource ${JSON.stringify(statement.notResources)}`
+          : statement.resources.find((r) => isUnboundedResource(r) || isAnyRolePattern(r));
+      if (broad === undefined) continue;
+      ctx.report({
+        property: where,
+        problem: `allows iam:PassRole on ${broad.startsWith("NotResource") ? broad : JSON.stringify(broad)}: the holder can pass any role, admin roles included, to a service it controls`,
+        fix: "list the specific role ARNs that may be passed and add a Condition on iam:PassedToService",
+      });
+    }
+  }),
+});
+
+/** IAM hardening, advisory by default (mandatory in policy/config/prod.json). */
+export const iamHardeningPolicies = [iamNoPassroleWildcard];

@@ -1,0 +1,299 @@
+/**
+ * IAM: no FullAccess or administrator managed policies on any attachment path, and no wildcard grants in
+ * policy documents. Documents are parsed structurally (components/lib/iam-document.ts), never matched as text.
+ */
+import type * as aws from "@pulumi/aws";
+import {
+  BROAD_MANAGED_POLICY_PATTERNS,
+  broadManagedPolicyMatch,
+  parseIamDocument,
+  wildcardGrants,
+} from "../../components/lib/iam-document";
+import {
+  defineResourcePolicy,
+  onType,
+  type ConfigSpec,
+  type PlatformPolicy,
+  type Probe,
+  type ResourceRuleContext,
+} from "./framework";
+
+// ------------------------------------------------------------------------------------------------------------------
+// iam-no-full-access
+
+interface FullAccessConfig {
+  deniedManagedPolicies: string[];
+}
+
+const fullAccessConfig: ConfigSpec<FullAccessConfig> = {
+  deniedManagedPolicies: {
+    type: "array",
+    items: { type: "string", minLength: 1 },
+    default: [...BROAD_MANAGED_POLICY_PATTERNS],
+    description:
+      "Name patterns (`*` and `?` wildcards, case-insensitive) of AWS-managed policies that may not be attached, " +
+      "matched against the policy name after any path (`service-role/`, `job-function/`).",
+  },
+};
+
+type FullAccessContext = ResourceRuleContext<FullAccessConfig>;
+
+const FULL_ACCESS_FIX =
+  "attach a customer-managed policy (or an inline policy) that allows only the actions and resources this " +
+  "principal needs, e.g. sagemaker:InvokeEndpoint on one endpoint ARN";
+
+/** Checks one attached policy ARN. An unknown ARN (computed from another resource) defers to `pulumi up`. */
+function checkAttachedArn(ctx: FullAccessContext, arn: Probe<unknown>, principals: string): void {
+  if (!arn.known) ctx.defer(arn);
+  if (typeof arn.value !== "string") return;
+  const match = broadManagedPolicyMatch(arn.value, ctx.config.deniedManagedPolicies);
+  if (!match) return;
+  ctx.report({
+    property: arn.property,
+    problem:
+      `attaches the AWS-managed policy ${match.policy.path}${match.policy.name} (partition ${match.policy.partition}, ` +
+      `matches "${match.pattern}") to ${principals}`,
+    fix: FULL_ACCESS_FIX,
+  });
+}
+
+/** Checks a list of attached ARNs; known entries are checked before an unknown one defers the rest. */
+function checkAttachedArnList(
+  ctx: FullAccessContext,
+  property: string,
+  read: () => unknown,
+  principals: string,
+) {
+  const list = ctx.probe(property, read);
+  if (!list.known) ctx.defer(list);
+  if (!Array.isArray(list.value)) return;
+  const values = list.value;
+  const unknowns: Probe<unknown>[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const arn = ctx.probe(`${property}[${i}]`, () => values[i]);
+    if (arn.known) checkAttachedArn(ctx, arn, principals);
+    else unknowns.push(arn);
+  }
+  const first = unknowns[0];
+  if (first && !first.known) ctx.defer(first);
+}
+
+/** A principal reference for messages: a literal name, or "the referenced role" when computed. */
+function principalName(ctx: FullAccessContext, kind: string, read: () => unknown): string {
+  const value = ctx.probe(kind, read);
+  return value.known && typeof value.value === "string" ? `${kind} "${value.value}"` : `the ${kind}`;
+}
+
+function principalList(ctx: FullAccessContext, kind: string, read: () => unknown): string[] {
+  const value = ctx.probe(kind, read);
+  if (!value.known || !Array.isArray(value.value)) return [];
+  const list = value.value;
+  return list.map((_, i) => {
+    const item = ctx.probe(`${kind}[${i}]`, () => list[i]);
+    return item.known && typeof item.value === "string" ? `${kind.replace(/s$/, "")} "${item.value}"` : kind;
+  });
+}
+
+export const iamNoFullAccess = defineResourcePolicy<FullAccessConfig>({
+  name: "iam-no-full-access",
+  family: "iam",
+  description:
+    "IAM principals must not get AWS-managed FullAccess, AdministratorAccess or PowerUserAccess policies, on any " +
+    "attachment path and in any partition.",
+  severity: "critical",
+  enforcementLevel: "mandatory",
+  remediationSteps:
+    "Replace the managed policy with a least-privilege customer-managed or inline policy: list the exact actions " +
+    "(e.g. sagemaker:InvokeEndpoint) on the exact resource ARNs (e.g. the one endpoint). The components in " +
+    "components/lib build such documents. If a broad policy is truly required, exempt the resource with a written " +
+    "reason.",
+  unknownValues: {
+    behaviour: "defer",
+    detail:
+      "A policy ARN that is unknown during preview is computed from another resource (usually a customer-managed " +
+      "aws.iam.Policy, whose document this pack checks separately), so the check is deferred to `pulumi up`, " +
+      "where every ARN is known. Known entries of a partly unknown list are still checked in preview.",
+  },
+  checks: [
+    "`aws.iam.Role` `managedPolicyArns[]`",
+    "`aws.iam.RolePolicyAttachment`, `UserPolicyAttachment`, `GroupPolicyAttachment` `policyArn`",
+    "`aws.iam.PolicyAttachment` `policyArn` (roles, users and groups)",
+    "`aws.iam.RolePolicyAttachmentsExclusive`, `UserPolicyAttachmentsExclusive`, `GroupPolicyAttachmentsExclusive` `policyArns[]`",
+    "AWS-managed ARNs in every partition (`aws`, `aws-cn`, `aws-us-gov`, ISO) and under any path (`service-role/`, `job-function/`)",
+  ],
+  config: fullAccessConfig,
+  rules: [
+    onType<aws.iam.RoleArgs, FullAccessConfig>("aws:iam/role:Role", (role, ctx) =>
+      checkAttachedArnList(ctx, "managedPolicyArns", () => role.managedPolicyArns, `role "${ctx.name}"`),
+    ),
+    onType<aws.iam.RolePolicyAttachmentArgs, FullAccessConfig>(
+      "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+      (attachment, ctx) =>
+        checkAttachedArn(
+          ctx,
+          ctx.probe("policyArn", () => attachment.policyArn),
+          principalName(ctx, "role", () => attachment.role),
+        ),
+    ),
+    onType<aws.iam.UserPolicyAttachmentArgs, FullAccessConfig>(
+      "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+      (attachment, ctx) =>
+        checkAttachedArn(
+          ctx,
+          ctx.probe("policyArn", () => attachment.policyArn),
+          principalName(ctx, "user", () => attachment.user),
+        ),
+    ),
+    onType<aws.iam.GroupPolicyAttachmentArgs, FullAccessConfig>(
+      "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+      (attachment, ctx) =>
+        checkAttachedArn(
+          ctx,
+          ctx.probe("policyArn", () => attachment.policyArn),
+          principalName(ctx, "group", () => attachment.group),
+        ),
+    ),
+    onType<aws.iam.PolicyAttachmentArgs, FullAccessConfig>(
+      "aws:iam/policyAttachment:PolicyAttachment",
+      (attachment, ctx) => {
+        const principals = [
+          ...principalList(ctx, "roles", () => attachment.roles),
+          ...principalList(ctx, "users", () => attachment.users),
+          ...principalList(ctx, "groups", () => attachment.groups),
+        ];
+        checkAttachedArn(
+          ctx,
+          ctx.probe("policyArn", () => attachment.policyArn),
+          principals.length > 0 ? principals.join(", ") : "its principals",
+        );
+      },
+    ),
+    onType<aws.iam.RolePolicyAttachmentsExclusiveArgs, FullAccessConfig>(
+      "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+      (attachment, ctx) =>
+        checkAttachedArnList(
+          ctx,
+          "policyArns",
+          () => attachment.policyArns,
+          principalName(ctx, "role", () => attachment.roleName),
+        ),
+    ),
+    onType<aws.iam.UserPolicyAttachmentsExclusiveArgs, FullAccessConfig>(
+      "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive",
+      (attachment, ctx) =>
+        checkAttachedArnList(
+          ctx,
+          "policyArns",
+          () => attachment.policyArns,
+          principalName(ctx, "user", () => attachment.userName),
+        ),
+    ),
+    onType<aws.iam.GroupPolicyAttachmentsExclusiveArgs, FullAccessConfig>(
+      "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive",
+      (attachment, ctx) =>
+        checkAttachedArnList(
+          ctx,
+          "policyArns",
+          () => attachment.policyArns,
+          principalName(ctx, "group", () => attachment.groupName),
+        ),
+    ),
+  ],
+});
+
+// ------------------------------------------------------------------------------------------------------------------
+// iam-no-wildcard-permissions
+
+type WildcardContext = ResourceRuleContext<Record<string, never>>;
+
+const WILDCARD_FIX =
+  "list the specific actions (e.g. s3:GetObject) on specific resource ARNs (e.g. arn:aws:s3:::model-bucket/*); " +
+  "use Deny or a permissions boundary for guardrails, not Allow with NotAction";
+
+/**
+ * Checks one identity-policy document. An unknown document (built from other resources' ARNs with
+ * pulumi.jsonStringify or getPolicyDocument) defers to `pulumi up`; a malformed one is a violation.
+ */
+function checkDocument(ctx: WildcardContext, property: string, read: () => unknown): void {
+  const document = ctx.probeDeep(property, read);
+  if (!document.known) ctx.defer(document);
+  if (document.value === undefined || document.value === null) return;
+  const parsed = parseIamDocument(document.value);
+  if (!parsed.ok) {
+    ctx.report({
+      property,
+      problem: `is not a valid IAM policy document (${parsed.reason}), so its grants cannot be verified`,
+      fix: "provide a JSON policy document with Version and Statement (aws.iam.getPolicyDocument builds one)",
+    });
+    return;
+  }
+  const arrayForm = parsed.document.statementArray;
+  for (const grant of wildcardGrants(parsed.document)) {
+    const where = arrayForm ? `Statement[${grant.statement.index}]` : "Statement";
+    const sid = grant.statement.sid ? ` (Sid "${grant.statement.sid}")` : "";
+    ctx.report({
+      property: `${property} ${where}${sid}`,
+      problem: `allows ${grant.reason}, which is FullAccess in effect`,
+      fix: WILDCARD_FIX,
+    });
+  }
+}
+
+export const iamNoWildcardPermissions = defineResourcePolicy({
+  name: "iam-no-wildcard-permissions",
+  family: "iam",
+  description:
+    "IAM policy documents must not Allow every action of a service (`*`, `<service>:*`, or NotAction) on every " +
+    "resource (`*`, a service-wide ARN, or NotResource).",
+  severity: "critical",
+  enforcementLevel: "mandatory",
+  remediationSteps:
+    "Rewrite the statement with explicit actions and resource ARNs. For example, the inference Lambda needs " +
+    "sagemaker:InvokeEndpoint on its endpoint's ARN only. Deny statements and trust policies (assumeRolePolicy) " +
+    "are not checked, because they grant nothing.",
+  unknownValues: {
+    behaviour: "defer",
+    detail:
+      "Documents usually embed ARNs of resources created in the same update, so they are unknown during a first " +
+      "preview; the check is deferred and runs on the known document during `pulumi up`. A document that is " +
+      "known but malformed is a violation.",
+  },
+  checks: [
+    "`aws.iam.Policy`, `RolePolicy`, `UserPolicy`, `GroupPolicy` `policy`, and `aws.iam.Role` `inlinePolicies[].policy`",
+    "documents as JSON strings or objects; `Statement` as one statement or an array; `Action`/`Resource` as a string or an array; any case",
+    "Allow + (`*` | `<service>:*` | NotAction) + (`*` | service-wide ARN such as `arn:aws:s3:::*` | NotResource)",
+    "malformed documents are reported, never skipped",
+  ],
+  rules: [
+    onType<aws.iam.PolicyArgs>("aws:iam/policy:Policy", (policy, ctx) =>
+      checkDocument(ctx, "policy", () => policy.policy),
+    ),
+    onType<aws.iam.RolePolicyArgs>("aws:iam/rolePolicy:RolePolicy", (policy, ctx) =>
+      checkDocument(ctx, "policy", () => policy.policy),
+    ),
+    onType<aws.iam.UserPolicyArgs>("aws:iam/userPolicy:UserPolicy", (policy, ctx) =>
+      checkDocument(ctx, "policy", () => policy.policy),
+    ),
+    onType<aws.iam.GroupPolicyArgs>("aws:iam/groupPolicy:GroupPolicy", (policy, ctx) =>
+      checkDocument(ctx, "policy", () => policy.policy),
+    ),
+    onType<aws.iam.RoleArgs>("aws:iam/role:Role", (role, ctx) => {
+      const inline = ctx.probe("inlinePolicies", () => role.inlinePolicies);
+      if (!inline.known) return ctx.defer(inline);
+      const list = inline.value;
+      if (!Array.isArray(list)) return;
+      // Check every known document first, so one unknown document does not hide a wildcard in another.
+      const deferred: Probe<unknown>[] = [];
+      for (let i = 0; i < list.length; i++) {
+        const property = `inlinePolicies[${i}].policy`;
+        const document = ctx.probeDeep(property, () => list[i]?.policy);
+        if (!document.known) deferred.push(document);
+        else checkDocument(ctx, property, () => document.value);
+      }
+      const first = deferred[0];
+      if (first && !first.known) ctx.defer(first);
+    }),
+  ],
+});
+
+export const iamPolicies: readonly PlatformPolicy[] = [iamNoFullAccess, iamNoWildcardPermissions];

@@ -1,0 +1,420 @@
+/**
+ * Instance-size caps for every compute surface of the platform, all read through the one instance-type parser
+ * (components/lib/instance-types.ts) that the components use to validate their arguments, so the program and its
+ * guardrails agree on what `ml.g4dn.xlarge` means. One policy per surface, so each has its own thresholds, level
+ * and exemptions; plus a cap on how far a SageMaker variant may scale out.
+ */
+import type * as aws from "@pulumi/aws";
+import { parseInstanceType, sizeRankOf, type InstanceType } from "../../components/lib/instance-types";
+import {
+  defineResourcePolicy,
+  onType,
+  type ConfigSpec,
+  type PlatformPolicy,
+  type ResourceRuleContext,
+} from "./framework";
+
+/** Thresholds for one surface. */
+export interface InstanceSizeConfig {
+  maxSize: string;
+  allowedFamilies: string[];
+  deniedFamilies: string[];
+  allowAccelerators: boolean;
+}
+
+function sizeConfig(defaults: InstanceSizeConfig, surface: string): ConfigSpec<InstanceSizeConfig> {
+  return {
+    maxSize: {
+      type: "string",
+      minLength: 1,
+      default: defaults.maxSize,
+      description:
+        `Largest size allowed for ${surface} (nano, micro, small, medium, large, xlarge, 2xlarge … 48xlarge, ` +
+        "metal), compared by rank across families.",
+    },
+    allowedFamilies: {
+      type: "array",
+      items: { type: "string", minLength: 1 },
+      default: defaults.allowedFamilies,
+      description:
+        "When non-empty, only these families (`m`, `g`) or classes (`g4dn`, `ml.c5` without the size) are allowed. " +
+        "Mutually exclusive with deniedFamilies.",
+    },
+    deniedFamilies: {
+      type: "array",
+      items: { type: "string", minLength: 1 },
+      default: defaults.deniedFamilies,
+      description: "Families or classes that are never allowed. Mutually exclusive with allowedFamilies.",
+    },
+    allowAccelerators: {
+      type: "boolean",
+      default: defaults.allowAccelerators,
+      description:
+        "Allow accelerated families (GPU p/g/gr, Inferentia inf, Trainium trn, Gaudi dl, FPGA f, video vt) and " +
+        "Elastic Inference accelerators.",
+    },
+  };
+}
+
+function validateSizeConfig(config: Readonly<InstanceSizeConfig>): string[] {
+  const errors: string[] = [];
+  if (sizeRankOf(config.maxSize) === undefined) {
+    errors.push(`maxSize "${config.maxSize}" is not an instance size (e.g. large, xlarge, 2xlarge, metal)`);
+  }
+  if (config.allowedFamilies.length > 0 && config.deniedFamilies.length > 0) {
+    errors.push(
+      "allowedFamilies and deniedFamilies are mutually exclusive: set one of them and leave the other empty " +
+        `(allowedFamilies: ${JSON.stringify(config.allowedFamilies)}, deniedFamilies: ${JSON.stringify(config.deniedFamilies)})`,
+    );
+  }
+  return errors;
+}
+
+/** True when a config entry (`g`, `g4dn`, `ml.g4dn`) names the type's family or class. */
+function familyEntryMatches(entry: string, type: InstanceType): boolean {
+  const normalised = entry.trim().toLowerCase().replace(/^ml\./, "");
+  return normalised === type.family || normalised === type.instanceClass;
+}
+
+type SizeContext = ResourceRuleContext<InstanceSizeConfig>;
+
+/** Where a type is used: SageMaker surfaces need the `ml.` prefix, EC2 surfaces must not have it. */
+type Platform = "ec2" | "sagemaker";
+
+/**
+ * Checks one instance type. An unknown type fails closed: instance types are literals or stack config, and an
+ * unknown one could be anything. An unparseable type is reported, never passed.
+ */
+function checkInstanceType(
+  ctx: SizeContext,
+  property: string,
+  read: () => unknown,
+  platform: Platform,
+): void {
+  const probed = ctx.probe(property, read);
+  if (!probed.known) return ctx.failClosed(probed, "an unknown instance type could be of any size or family");
+  const raw = probed.value;
+  if (raw === undefined || raw === null) return;
+  if (typeof raw !== "string") {
+    ctx.report({
+      property,
+      problem: `is ${JSON.stringify(raw)}, not an instance type string`,
+      fix: "set a type such as ml.m5.large",
+    });
+    return;
+  }
+  const parsed = parseInstanceType(raw);
+  if (!parsed.ok) {
+    ctx.report({
+      property,
+      problem: `cannot be parsed: ${parsed.reason}`,
+      fix: "use a valid instance type such as m5.large (EC2) or ml.m5.large (SageMaker)",
+    });
+    return;
+  }
+  const type = parsed.value;
+  if (platform === "sagemaker" && !type.sagemaker) {
+    ctx.report({
+      property,
+      problem: `is "${raw}", an EC2 type without the ml. prefix SageMaker requires`,
+      fix: `use "ml.${raw}"`,
+    });
+  } else if (platform === "ec2" && type.sagemaker) {
+    ctx.report({
+      property,
+      problem: `is "${raw}", a SageMaker type (ml. prefix) on an EC2 resource`,
+      fix: `use "${type.name}"`,
+    });
+  }
+
+  const { maxSize, allowedFamilies, deniedFamilies, allowAccelerators } = ctx.config;
+  const maxRank = sizeRankOf(maxSize);
+  if (maxRank !== undefined && type.sizeRank > maxRank) {
+    ctx.report({
+      property,
+      problem: `is "${raw}", size ${type.size} exceeds the maximum ${maxSize} for this surface`,
+      fix: `use ${type.sagemaker ? "ml." : ""}${type.instanceClass}.${maxSize} or smaller, or raise maxSize in the policy config`,
+    });
+  }
+  if (allowedFamilies.length > 0 && !allowedFamilies.some((f) => familyEntryMatches(f, type))) {
+    ctx.report({
+      property,
+      problem: `is "${raw}", whose family ${type.instanceClass} is not in allowedFamilies ${JSON.stringify(allowedFamilies)}`,
+      fix: `use one of the allowed families`,
+    });
+  }
+  const denied = deniedFamilies.find((f) => familyEntryMatches(f, type));
+  if (denied !== undefined) {
+    ctx.report({
+      property,
+      problem: `is "${raw}", whose family ${type.instanceClass} is denied ("${denied}" in deniedFamilies)`,
+      fix: "use a general-purpose or compute-optimised family (m, c)",
+    });
+  }
+  if (type.accelerator && !allowAccelerators) {
+    ctx.report({
+      property,
+      problem: `is "${raw}", an accelerated (${type.accelerator}) type, and accelerators are not allowed here`,
+      fix: "use a CPU family, or set allowAccelerators in the policy config for this environment",
+    });
+  }
+}
+
+/**
+ * Attribute-based selection (`instanceRequirements`) lets EC2 pick any type matching vCPU and memory ranges, so the
+ * size cap only holds when `allowedInstanceTypes` lists exact types; each is then checked like `instanceType`.
+ * Wildcard entries (`m5.*`) and a missing list are reported: they admit sizes the cap cannot bound.
+ */
+function checkInstanceRequirements(ctx: SizeContext, read: () => unknown): void {
+  const requirements = ctx.probeDeep("instanceRequirements", read);
+  if (!requirements.known) return ctx.failClosed(requirements, "unknown requirements could admit any size");
+  const value = requirements.value as { allowedInstanceTypes?: unknown[] } | undefined | null;
+  if (value === undefined || value === null) return;
+  const allowed = value.allowedInstanceTypes ?? [];
+  if (allowed.length === 0) {
+    ctx.report({
+      property: "instanceRequirements.allowedInstanceTypes",
+      problem: "is unset, so attribute-based selection may launch any size the vCPU and memory ranges admit",
+      fix: "list the exact instance types in allowedInstanceTypes (or set instanceType)",
+    });
+    return;
+  }
+  allowed.forEach((entry, i) => {
+    const property = `instanceRequirements.allowedInstanceTypes[${i}]`;
+    if (typeof entry === "string" && /[*?]/.test(entry)) {
+      ctx.report({
+        property,
+        problem: `is the pattern "${entry}", which admits sizes the cap cannot bound`,
+        fix: "list exact instance types such as m5.xlarge",
+      });
+    } else {
+      checkInstanceType(ctx, property, () => entry, "ec2");
+    }
+  });
+}
+
+/** Checks `list[i].instanceType` (and the Elastic Inference `acceleratorType`) for every variant. */
+function checkVariants(ctx: SizeContext, property: string, read: () => unknown): void {
+  const variants = ctx.probe(property, read);
+  if (!variants.known) return ctx.failClosed(variants, "unknown variants could use any instance type");
+  if (!Array.isArray(variants.value)) return;
+  const list = variants.value as { instanceType?: unknown; acceleratorType?: unknown }[];
+  for (let i = 0; i < list.length; i++) {
+    checkInstanceType(ctx, `${property}[${i}].instanceType`, () => list[i]?.instanceType, "sagemaker");
+    const accelerator = ctx.probe(`${property}[${i}].acceleratorType`, () => list[i]?.acceleratorType);
+    if (!accelerator.known) {
+      ctx.failClosed(accelerator, "an unknown accelerator could be attached");
+    } else if (accelerator.value && !ctx.config.allowAccelerators) {
+      ctx.report({
+        property: accelerator.property,
+        problem: `attaches the Elastic Inference accelerator "${String(accelerator.value)}", and accelerators are not allowed here`,
+        fix: "remove acceleratorType (Elastic Inference is retired), or allow accelerators in the policy config",
+      });
+    }
+  }
+}
+
+const SIZE_UNKNOWNS = {
+  behaviour: "fail-closed",
+  detail:
+    "Instance types are literals or stack config; an unknown type could be of any size, so it is reported as a " +
+    "violation rather than skipped.",
+} as const;
+
+const SIZE_REMEDIATION =
+  "Pick the smallest type that meets the workload (the component defaults are sized for the dog-breed model), or " +
+  "raise the surface's maxSize / allow the family in policy/config/<stack>.json for that environment. A one-off " +
+  "can be exempted with a written reason.";
+
+export const instanceSizeEc2 = defineResourcePolicy<InstanceSizeConfig>({
+  name: "instance-size-ec2",
+  family: "instance-size",
+  description:
+    "EC2 instances, spot requests and launch templates (the training host) must use an allowed family and a size " +
+    "no larger than the configured maximum.",
+  severity: "medium",
+  enforcementLevel: "mandatory",
+  remediationSteps: SIZE_REMEDIATION,
+  unknownValues: SIZE_UNKNOWNS,
+  checks: [
+    "`aws.ec2.Instance`, `aws.ec2.SpotInstanceRequest`, `aws.ec2.LaunchTemplate` `instanceType` (unset passes: the type comes from elsewhere)",
+    "`aws.ec2.LaunchTemplate` `instanceRequirements` (attribute-based selection): `allowedInstanceTypes` must list exact types, each checked; a missing list or a wildcard entry is reported",
+    "size ≤ `maxSize`; family in `allowedFamilies` or not in `deniedFamilies`; accelerators only if `allowAccelerators`",
+    "unparseable types and SageMaker `ml.` types on EC2 are reported",
+  ],
+  config: sizeConfig(
+    { maxSize: "2xlarge", allowedFamilies: [], deniedFamilies: [], allowAccelerators: true },
+    "EC2 instances and launch templates",
+  ),
+  validateConfig: validateSizeConfig,
+  rules: [
+    onType<aws.ec2.InstanceArgs, InstanceSizeConfig>("aws:ec2/instance:Instance", (instance, ctx) =>
+      checkInstanceType(ctx, "instanceType", () => instance.instanceType, "ec2"),
+    ),
+    onType<aws.ec2.SpotInstanceRequestArgs, InstanceSizeConfig>(
+      "aws:ec2/spotInstanceRequest:SpotInstanceRequest",
+      (request, ctx) => checkInstanceType(ctx, "instanceType", () => request.instanceType, "ec2"),
+    ),
+    onType<aws.ec2.LaunchTemplateArgs, InstanceSizeConfig>(
+      "aws:ec2/launchTemplate:LaunchTemplate",
+      (template, ctx) => {
+        checkInstanceType(ctx, "instanceType", () => template.instanceType, "ec2");
+        checkInstanceRequirements(ctx, () => template.instanceRequirements);
+      },
+    ),
+  ],
+});
+
+export const instanceSizeNotebook = defineResourcePolicy<InstanceSizeConfig>({
+  name: "instance-size-notebook",
+  family: "instance-size",
+  description:
+    "SageMaker notebook instances must use an allowed family and a size no larger than the configured maximum; " +
+    "training belongs on the training host, not the notebook.",
+  severity: "medium",
+  enforcementLevel: "mandatory",
+  remediationSteps: SIZE_REMEDIATION,
+  unknownValues: SIZE_UNKNOWNS,
+  checks: ["`aws.sagemaker.NotebookInstance` `instanceType` (must carry the `ml.` prefix)"],
+  config: sizeConfig(
+    { maxSize: "xlarge", allowedFamilies: [], deniedFamilies: [], allowAccelerators: false },
+    "notebook instances",
+  ),
+  validateConfig: validateSizeConfig,
+  rules: [
+    onType<aws.sagemaker.NotebookInstanceArgs, InstanceSizeConfig>(
+      "aws:sagemaker/notebookInstance:NotebookInstance",
+      (notebook, ctx) => checkInstanceType(ctx, "instanceType", () => notebook.instanceType, "sagemaker"),
+    ),
+  ],
+});
+
+export const instanceSizeEndpoint = defineResourcePolicy<InstanceSizeConfig>({
+  name: "instance-size-endpoint",
+  family: "instance-size",
+  description:
+    "Every production and shadow variant of a SageMaker endpoint configuration must use an allowed family and a " +
+    "size no larger than the configured maximum.",
+  severity: "medium",
+  enforcementLevel: "mandatory",
+  remediationSteps: SIZE_REMEDIATION,
+  unknownValues: SIZE_UNKNOWNS,
+  checks: [
+    "`aws.sagemaker.EndpointConfiguration` `productionVariants[].instanceType` and `shadowProductionVariants[].instanceType` (serverless variants have none and pass)",
+    "Elastic Inference `acceleratorType` counts as an accelerator",
+  ],
+  config: sizeConfig(
+    { maxSize: "2xlarge", allowedFamilies: [], deniedFamilies: [], allowAccelerators: false },
+    "endpoint variants",
+  ),
+  validateConfig: validateSizeConfig,
+  rules: [
+    onType<aws.sagemaker.EndpointConfigurationArgs, InstanceSizeConfig>(
+      "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
+      (config, ctx) => {
+        checkVariants(ctx, "productionVariants", () => config.productionVariants);
+        checkVariants(ctx, "shadowProductionVariants", () => config.shadowProductionVariants);
+      },
+    ),
+  ],
+});
+
+// ------------------------------------------------------------------------------------------------------------------
+// endpoint-max-capacity
+
+interface MaxCapacityConfig {
+  maxCapacity: number;
+}
+
+type CapacityContext = ResourceRuleContext<MaxCapacityConfig>;
+
+function checkCount(ctx: CapacityContext, property: string, read: () => unknown, what: string): void {
+  const count = ctx.probe(property, read);
+  if (!count.known) return ctx.failClosed(count, `an unknown ${what} could exceed the cap`);
+  if (typeof count.value === "number" && count.value > ctx.config.maxCapacity) {
+    ctx.report({
+      property,
+      problem: `is ${count.value}, above the cap of ${ctx.config.maxCapacity} instances per variant`,
+      fix: `set it to at most ${ctx.config.maxCapacity}, or raise maxCapacity in the policy config`,
+    });
+  }
+}
+
+export const endpointMaxCapacity = defineResourcePolicy<MaxCapacityConfig>({
+  name: "endpoint-max-capacity",
+  family: "instance-size",
+  description:
+    "A SageMaker variant may not scale beyond the configured number of instances: scalable-target maxCapacity, " +
+    "initialInstanceCount and managed instance scaling are capped.",
+  severity: "medium",
+  enforcementLevel: "mandatory",
+  remediationSteps:
+    "Lower maxCapacity on the aws.appautoscaling.Target (and initialInstanceCount / managedInstanceScaling." +
+    "maxInstanceCount on the variant), or raise the cap for the environment in policy/config/<stack>.json.",
+  unknownValues: {
+    behaviour: "fail-closed",
+    detail:
+      "Capacities are literals or stack config; an unknown one could be any number, so it is reported. An unknown " +
+      "serviceNamespace or scalableDimension defers (it decides whether the target is a SageMaker variant at all).",
+  },
+  checks: [
+    "`aws.appautoscaling.Target` with `serviceNamespace: sagemaker` and `scalableDimension: sagemaker:variant:DesiredInstanceCount`: `maxCapacity` ≤ cap",
+    "`aws.sagemaker.EndpointConfiguration` variants: `initialInstanceCount` and `managedInstanceScaling.maxInstanceCount` ≤ cap",
+  ],
+  config: {
+    maxCapacity: {
+      type: "integer",
+      minimum: 1,
+      default: 4,
+      description: "Most instances one SageMaker variant may scale to.",
+    },
+  },
+  rules: [
+    onType<aws.appautoscaling.TargetArgs, MaxCapacityConfig>(
+      "aws:appautoscaling/target:Target",
+      (target, ctx) => {
+        const namespace = ctx.probe("serviceNamespace", () => target.serviceNamespace);
+        if (!namespace.known) return ctx.defer(namespace);
+        const dimension = ctx.probe("scalableDimension", () => target.scalableDimension);
+        if (!dimension.known) return ctx.defer(dimension);
+        if (namespace.value !== "sagemaker" || dimension.value !== "sagemaker:variant:DesiredInstanceCount")
+          return;
+        checkCount(ctx, "maxCapacity", () => target.maxCapacity, "maxCapacity");
+      },
+    ),
+    onType<aws.sagemaker.EndpointConfigurationArgs, MaxCapacityConfig>(
+      "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
+      (config, ctx) => {
+        for (const key of ["productionVariants", "shadowProductionVariants"] as const) {
+          const variants = ctx.probe(key, () => config[key]);
+          if (!variants.known) return ctx.failClosed(variants, "unknown variants could exceed the cap");
+          const list = (variants.value ?? []) as {
+            initialInstanceCount?: number;
+            managedInstanceScaling?: { maxInstanceCount?: number };
+          }[];
+          list.forEach((_, i) => {
+            checkCount(
+              ctx,
+              `${key}[${i}].initialInstanceCount`,
+              () => list[i]?.initialInstanceCount,
+              "count",
+            );
+            checkCount(
+              ctx,
+              `${key}[${i}].managedInstanceScaling.maxInstanceCount`,
+              () => list[i]?.managedInstanceScaling?.maxInstanceCount,
+              "count",
+            );
+          });
+        }
+      },
+    ),
+  ],
+});
+
+export const instanceSizePolicies: readonly PlatformPolicy[] = [
+  instanceSizeEc2,
+  instanceSizeNotebook,
+  instanceSizeEndpoint,
+  endpointMaxCapacity,
+];

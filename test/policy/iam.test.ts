@@ -1,0 +1,323 @@
+import { strict as assert } from "node:assert";
+import { exemptionTagKey } from "../../policy/policies/framework";
+import { iamNoFullAccess, iamNoWildcardPermissions } from "../../policy/policies/iam";
+import { messages, runResourcePolicy, unknown, type ResourceInput } from "./support/harness";
+
+const ROLE = "aws:iam/role:Role";
+const TRUST = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [
+    { Effect: "Allow", Principal: { Service: "sagemaker.amazonaws.com" }, Action: "sts:AssumeRole" },
+  ],
+});
+const SCOPED_DOC = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [
+    {
+      Sid: "InvokeOneEndpoint",
+      Effect: "Allow",
+      Action: ["sagemaker:InvokeEndpoint"],
+      Resource: ["arn:aws:sagemaker:us-east-1:123456789012:endpoint/dogs"],
+    },
+  ],
+});
+
+/** The compliant role every case below mutates. */
+function compliantRole(): ResourceInput & { props: Record<string, any> } {
+  return {
+    type: ROLE,
+    name: "inference-role",
+    props: {
+      assumeRolePolicy: TRUST,
+      managedPolicyArns: ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"],
+      inlinePolicies: [{ name: "invoke", policy: SCOPED_DOC }],
+      tags: { team: "ml" },
+    },
+  };
+}
+
+describe("policy iam-no-full-access", () => {
+  it("passes the compliant role", async () => {
+    assert.deepEqual(await runResourcePolicy(iamNoFullAccess, compliantRole()), { violations: [] });
+  });
+
+  it("is not applicable to other types", async () => {
+    const result = await runResourcePolicy(iamNoFullAccess, { type: "aws:s3/bucketV2:BucketV2", props: {} });
+    assert.ok(result.notApplicable);
+  });
+
+  it("reports a FullAccess managed policy on Role.managedPolicyArns, naming the role, index and fix", async () => {
+    const role = compliantRole();
+    role.props.managedPolicyArns.push("arn:aws:iam::aws:policy/AmazonSageMakerFullAccess");
+    const texts = messages(await runResourcePolicy(iamNoFullAccess, role));
+    assert.equal(texts.length, 1);
+    assert.match(texts[0], /^IAM principals must not get/);
+    assert.match(
+      texts[0],
+      /aws:iam\/role:Role "inference-role": managedPolicyArns\[1\] attaches the AWS-managed policy AmazonSageMakerFullAccess \(partition aws, matches "\*FullAccess\*"\) to role "inference-role"\. Fix: attach a customer-managed policy/,
+    );
+  });
+
+  const attachmentPaths: [string, string, Record<string, unknown>, RegExp][] = [
+    [
+      "RolePolicyAttachment",
+      "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+      { role: "exec" },
+      /policyArn .* to role "exec"/,
+    ],
+    [
+      "UserPolicyAttachment",
+      "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+      { user: "ci" },
+      /to user "ci"/,
+    ],
+    [
+      "GroupPolicyAttachment",
+      "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+      { group: "ops" },
+      /to group "ops"/,
+    ],
+    [
+      "PolicyAttachment",
+      "aws:iam/policyAttachment:PolicyAttachment",
+      { roles: ["exec"], users: ["ci"], groups: ["ops"] },
+      /to role "exec", user "ci", group "ops"/,
+    ],
+  ];
+  for (const [label, type, principal, expected] of attachmentPaths) {
+    it(`reports AdministratorAccess on ${label}, and passes a scoped policy there`, async () => {
+      const bad = {
+        type,
+        name: "attach",
+        props: { ...principal, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" },
+      };
+      const texts = messages(await runResourcePolicy(iamNoFullAccess, bad));
+      assert.equal(texts.length, 1);
+      assert.match(texts[0], expected);
+      const good = {
+        ...bad,
+        props: { ...bad.props, policyArn: "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" },
+      };
+      assert.deepEqual((await runResourcePolicy(iamNoFullAccess, good)).violations, []);
+    });
+  }
+
+  for (const [label, type, principalKey] of [
+    [
+      "RolePolicyAttachmentsExclusive",
+      "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+      "roleName",
+    ],
+    [
+      "UserPolicyAttachmentsExclusive",
+      "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive",
+      "userName",
+    ],
+    [
+      "GroupPolicyAttachmentsExclusive",
+      "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive",
+      "groupName",
+    ],
+  ]) {
+    it(`reports each broad entry of ${label}.policyArns`, async () => {
+      const result = await runResourcePolicy(iamNoFullAccess, {
+        type,
+        props: {
+          [principalKey]: "p",
+          policyArns: [
+            "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+            "arn:aws:iam::aws:policy/PowerUserAccess",
+            "arn:aws:iam::aws:policy/IAMFullAccess",
+          ],
+        },
+      });
+      assert.deepEqual(
+        messages(result).map((m) => /policyArns\[(\d)\]/.exec(m)?.[1]),
+        ["1", "2"],
+      );
+    });
+  }
+
+  it("checks every partition and path", async () => {
+    for (const arn of [
+      "arn:aws-cn:iam::aws:policy/AmazonSageMakerFullAccess",
+      "arn:aws-us-gov:iam::aws:policy/AdministratorAccess",
+      "arn:aws:iam::aws:policy/service-role/AmazonSageMakerFullAccess",
+      "arn:aws:iam::aws:policy/job-function/../PowerUserAccess",
+    ]) {
+      const role = compliantRole();
+      role.props.managedPolicyArns = [arn];
+      assert.equal((await runResourcePolicy(iamNoFullAccess, role)).violations.length, 1, arn);
+    }
+  });
+
+  it("does not flag customer-managed policies by name (their documents are checked instead)", async () => {
+    const role = compliantRole();
+    role.props.managedPolicyArns = ["arn:aws:iam::123456789012:policy/TeamFullAccess"];
+    assert.deepEqual((await runResourcePolicy(iamNoFullAccess, role)).violations, []);
+  });
+
+  it("ignores the trust policy, even a broad one", async () => {
+    const role = compliantRole();
+    role.props.assumeRolePolicy = JSON.stringify({
+      Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "*", Resource: "*" }],
+    });
+    assert.deepEqual((await runResourcePolicy(iamNoFullAccess, role)).violations, []);
+  });
+
+  it("defers an unknown ARN to `pulumi up`, after reporting the known entries of the same list", async () => {
+    const role = compliantRole();
+    role.props.managedPolicyArns = [unknown.string, "arn:aws:iam::aws:policy/AdministratorAccess"];
+    const result = await runResourcePolicy(iamNoFullAccess, role);
+    assert.equal(result.violations.length, 1);
+    assert.match(result.deferred ?? "", /managedPolicyArns/);
+
+    const attachment = await runResourcePolicy(iamNoFullAccess, {
+      type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+      props: { role: unknown.string, policyArn: unknown.string },
+    });
+    assert.deepEqual(attachment.violations, []);
+    assert.match(attachment.deferred ?? "", /policyArn/);
+  });
+
+  it("names a computed principal generically", async () => {
+    const result = await runResourcePolicy(iamNoFullAccess, {
+      type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+      props: { role: unknown.string, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" },
+    });
+    assert.match(messages(result)[0], /to the role\./);
+  });
+
+  it("uses the configured deny list", async () => {
+    const role = compliantRole();
+    role.props.managedPolicyArns = ["arn:aws:iam::aws:policy/job-function/DataScientist"];
+    assert.deepEqual((await runResourcePolicy(iamNoFullAccess, role)).violations, []);
+    const strict = await runResourcePolicy(iamNoFullAccess, role, {
+      config: { deniedManagedPolicies: ["*FullAccess*", "DataScientist"] },
+    });
+    assert.equal(strict.violations.length, 1);
+  });
+
+  it("honours an exemption tag with a reason", async () => {
+    const role = compliantRole();
+    role.props.managedPolicyArns = ["arn:aws:iam::aws:policy/AdministratorAccess"];
+    role.props.tags[exemptionTagKey("iam-no-full-access")] = "break-glass role approved in SEC-42";
+    assert.deepEqual((await runResourcePolicy(iamNoFullAccess, role)).violations, []);
+  });
+});
+
+describe("policy iam-no-wildcard-permissions", () => {
+  const docTypes: [string, string][] = [
+    ["Policy", "aws:iam/policy:Policy"],
+    ["RolePolicy", "aws:iam/rolePolicy:RolePolicy"],
+    ["UserPolicy", "aws:iam/userPolicy:UserPolicy"],
+    ["GroupPolicy", "aws:iam/groupPolicy:GroupPolicy"],
+  ];
+
+  it("passes the compliant role and scoped documents on every document resource", async () => {
+    assert.deepEqual(await runResourcePolicy(iamNoWildcardPermissions, compliantRole()), { violations: [] });
+    for (const [, type] of docTypes) {
+      assert.deepEqual(
+        (await runResourcePolicy(iamNoWildcardPermissions, { type, props: { policy: SCOPED_DOC } }))
+          .violations,
+        [],
+      );
+    }
+  });
+
+  for (const [label, type] of docTypes) {
+    it(`reports a wildcard statement in ${label}.policy, naming the statement`, async () => {
+      const policy = {
+        Version: "2012-10-17",
+        Statement: [
+          JSON.parse(SCOPED_DOC).Statement[0],
+          { Sid: "Oops", Effect: "Allow", Action: "s3:*", Resource: "*" },
+        ],
+      };
+      const texts = messages(
+        await runResourcePolicy(iamNoWildcardPermissions, { type, name: "p", props: { policy } }),
+      );
+      assert.equal(texts.length, 1);
+      assert.match(
+        texts[0],
+        /policy Statement\[1\] \(Sid "Oops"\) allows Action "s3:\*" on Resource "\*", which is FullAccess in effect\. Fix: list the specific actions/,
+      );
+    });
+  }
+
+  it("reports a wildcard in Role.inlinePolicies, naming the index", async () => {
+    const role = compliantRole();
+    role.props.inlinePolicies.push({
+      name: "admin",
+      policy: '{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}',
+    });
+    const texts = messages(await runResourcePolicy(iamNoWildcardPermissions, role));
+    assert.equal(texts.length, 1);
+    assert.match(texts[0], /inlinePolicies\[1\]\.policy Statement allows Action "\*" on Resource "\*"/);
+  });
+
+  it("reports a malformed document instead of passing or crashing", async () => {
+    const result = await runResourcePolicy(iamNoWildcardPermissions, {
+      type: "aws:iam/policy:Policy",
+      props: { policy: '{"Statement": [{"Effect": "Allow", "Action": "*"' },
+    });
+    assert.match(
+      messages(result)[0],
+      /policy is not a valid IAM policy document \(the document is not valid JSON/,
+    );
+  });
+
+  it("defers an unknown document, but still reports a known wildcard in a sibling inline policy", async () => {
+    const unknownDoc = await runResourcePolicy(iamNoWildcardPermissions, {
+      type: "aws:iam/rolePolicy:RolePolicy",
+      props: { policy: unknown.string },
+    });
+    assert.deepEqual(unknownDoc.violations, []);
+    assert.match(unknownDoc.deferred ?? "", /can't run policy 'iam-no-wildcard-permissions' during preview/);
+
+    const role = compliantRole();
+    role.props.inlinePolicies = [
+      { name: "computed", policy: unknown.string },
+      { name: "admin", policy: '{"Statement":[{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}]}' },
+    ];
+    const partly = await runResourcePolicy(iamNoWildcardPermissions, role);
+    assert.equal(partly.violations.length, 1);
+    assert.ok(partly.deferred);
+  });
+
+  it("defers an object document with an unknown nested ARN", async () => {
+    const policy = {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: "s3:*", Resource: [unknown.string] }],
+    };
+    const result = await runResourcePolicy(iamNoWildcardPermissions, {
+      type: "aws:iam/policy:Policy",
+      props: { policy },
+    });
+    assert.ok(result.deferred);
+  });
+
+  it("does not treat Deny, trust policies or scoped wildcards as grants", async () => {
+    const policy = {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Deny",
+          Action: "*",
+          Resource: "*",
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+        { Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::model-bucket/*" },
+      ],
+    };
+    assert.deepEqual(
+      (
+        await runResourcePolicy(iamNoWildcardPermissions, {
+          type: "aws:iam/policy:Policy",
+          props: { policy },
+        })
+      ).violations,
+      [],
+    );
+  });
+});

@@ -1,0 +1,427 @@
+/**
+ * The IAM corpus: attempts to sneak FullAccess or wildcard permissions past the IAM policies (each must be
+ * caught), and legitimate least-privilege documents, the stack's own roles among them (none may be flagged).
+ * Shared by the unit corpus test and the end-to-end run through the compiled pack.
+ */
+import {
+  inferenceFunctionPolicy,
+  modelExecutionPolicy,
+  notebookExecutionPolicy,
+  serviceTrustPolicy,
+  ssmManagedInstanceCoreArn,
+  tlsOnlyBucketPolicy,
+  trainingHostPolicy,
+  trainingJobExecutionPolicy,
+  type AwsContext,
+} from "../../../components/lib/iam-policies";
+import type { ResourceInput } from "./harness";
+
+const T = {
+  role: "aws:iam/role:Role",
+  policy: "aws:iam/policy:Policy",
+  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+  userPolicy: "aws:iam/userPolicy:UserPolicy",
+  groupPolicy: "aws:iam/groupPolicy:GroupPolicy",
+  rpa: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  upa: "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+  gpa: "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+  pa: "aws:iam/policyAttachment:PolicyAttachment",
+  rpae: "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+  upae: "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive",
+  gpae: "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive",
+} as const;
+
+const TRUST = JSON.stringify(serviceTrustPolicy("sagemaker.amazonaws.com"));
+const managed = (name: string, partition = "aws") => `arn:${partition}:iam::aws:policy/${name}`;
+const stmt = (s: Record<string, unknown>) => ({ Version: "2012-10-17", Statement: [s] });
+const allow = (Action: unknown, Resource: unknown) => stmt({ Effect: "Allow", Action, Resource });
+const doc = (type: string, policy: unknown): ResourceInput => ({ type, props: { policy } });
+const roleWith = (props: Record<string, unknown>): ResourceInput => ({
+  type: T.role,
+  props: { assumeRolePolicy: TRUST, ...props },
+});
+
+/** [description, resource]: every one must be reported by at least one IAM policy. */
+export const SNEAK_ATTEMPTS: [string, ResourceInput][] = [
+  // Managed policies, every attachment path.
+  [
+    "Role.managedPolicyArns AmazonSageMakerFullAccess",
+    roleWith({ managedPolicyArns: [managed("AmazonSageMakerFullAccess")] }),
+  ],
+  [
+    "Role.managedPolicyArns AdministratorAccess among scoped ones",
+    roleWith({ managedPolicyArns: [managed("AmazonS3ReadOnlyAccess"), managed("AdministratorAccess")] }),
+  ],
+  [
+    "RolePolicyAttachment AmazonS3FullAccess",
+    { type: T.rpa, props: { role: "r", policyArn: managed("AmazonS3FullAccess") } },
+  ],
+  [
+    "RolePolicyAttachment PowerUserAccess",
+    { type: T.rpa, props: { role: "r", policyArn: managed("PowerUserAccess") } },
+  ],
+  [
+    "RolePolicyAttachment IAMFullAccess",
+    { type: T.rpa, props: { role: "r", policyArn: managed("IAMFullAccess") } },
+  ],
+  [
+    "UserPolicyAttachment AdministratorAccess",
+    { type: T.upa, props: { user: "u", policyArn: managed("AdministratorAccess") } },
+  ],
+  [
+    "GroupPolicyAttachment AmazonEC2FullAccess",
+    { type: T.gpa, props: { group: "g", policyArn: managed("AmazonEC2FullAccess") } },
+  ],
+  [
+    "PolicyAttachment to roles",
+    { type: T.pa, props: { roles: ["r"], policyArn: managed("AmazonSageMakerFullAccess") } },
+  ],
+  [
+    "PolicyAttachment to users",
+    { type: T.pa, props: { users: ["u"], policyArn: managed("AWSLambda_FullAccess") } },
+  ],
+  [
+    "PolicyAttachment to groups",
+    { type: T.pa, props: { groups: ["g"], policyArn: managed("CloudWatchFullAccess") } },
+  ],
+  [
+    "RolePolicyAttachmentsExclusive",
+    { type: T.rpae, props: { roleName: "r", policyArns: [managed("AmazonSageMakerFullAccess")] } },
+  ],
+  [
+    "UserPolicyAttachmentsExclusive",
+    { type: T.upae, props: { userName: "u", policyArns: [managed("AdministratorAccess")] } },
+  ],
+  [
+    "GroupPolicyAttachmentsExclusive",
+    { type: T.gpae, props: { groupName: "g", policyArns: [managed("PowerUserAccess")] } },
+  ],
+  // Partitions, paths and spelling.
+  [
+    "aws-cn partition",
+    { type: T.rpa, props: { role: "r", policyArn: managed("AmazonSageMakerFullAccess", "aws-cn") } },
+  ],
+  [
+    "aws-us-gov partition",
+    { type: T.rpa, props: { role: "r", policyArn: managed("AdministratorAccess", "aws-us-gov") } },
+  ],
+  ["aws-iso partition", roleWith({ managedPolicyArns: [managed("AmazonS3FullAccess", "aws-iso")] })],
+  [
+    "service-role/ path",
+    { type: T.rpa, props: { role: "r", policyArn: managed("service-role/AmazonSageMakerFullAccess") } },
+  ],
+  [
+    "job-function/ style path",
+    roleWith({ managedPolicyArns: [managed("job-function/AdministratorAccess")] }),
+  ],
+  ["lower-case name", { type: T.rpa, props: { role: "r", policyArn: managed("amazonsagemakerfullaccess") } }],
+  [
+    "AdministratorAccess-Amplify variant",
+    { type: T.rpa, props: { role: "r", policyArn: managed("AdministratorAccess-Amplify") } },
+  ],
+  [
+    "FullAccess mid-name",
+    { type: T.rpa, props: { role: "r", policyArn: managed("AmazonDynamoDBFullAccesswithDataPipeline") } },
+  ],
+  ["padded ARN", { type: T.rpa, props: { role: "r", policyArn: ` ${managed("AdministratorAccess")} ` } }],
+  // Equivalent documents.
+  ["Policy Action * Resource * (string doc)", doc(T.policy, JSON.stringify(allow("*", "*")))],
+  ["Policy *:* on *", doc(T.policy, allow("*:*", "*"))],
+  ["Policy s3:* on * (object doc)", doc(T.policy, allow("s3:*", "*"))],
+  ["RolePolicy sagemaker:* on *", doc(T.rolePolicy, JSON.stringify(allow(["sagemaker:*"], ["*"])))],
+  ["RolePolicy upper-case SAGEMAKER:*", doc(T.rolePolicy, allow("SAGEMAKER:*", "*"))],
+  ["RolePolicy mixed-case Iam:*", doc(T.rolePolicy, allow("Iam:*", "*"))],
+  [
+    "UserPolicy NotAction on *",
+    doc(T.userPolicy, stmt({ Effect: "Allow", NotAction: "iam:*", Resource: "*" })),
+  ],
+  [
+    "GroupPolicy NotAction list on *",
+    doc(T.groupPolicy, stmt({ Effect: "Allow", NotAction: ["iam:*", "organizations:*"], Resource: ["*"] })),
+  ],
+  ["wildcard hidden after scoped actions", doc(T.policy, allow(["s3:GetObject", "ec2:*"], "*"))],
+  ["wildcard resource hidden after a scoped one", doc(T.policy, allow("s3:*", ["arn:aws:s3:::b/*", "*"]))],
+  [
+    "second statement of many",
+    doc(T.policy, {
+      Version: "2012-10-17",
+      Statement: [
+        allow("s3:GetObject", "arn:aws:s3:::b/*").Statement[0],
+        { Effect: "Allow", Action: "kms:*", Resource: "*" },
+      ],
+    }),
+  ],
+  [
+    "lone statement object (not array)",
+    doc(
+      T.policy,
+      JSON.stringify({ Version: "2012-10-17", Statement: { Effect: "Allow", Action: "*", Resource: "*" } }),
+    ),
+  ],
+  [
+    "lower-case element names",
+    doc(T.policy, { version: "2012-10-17", statement: [{ effect: "allow", action: "s3:*", resource: "*" }] }),
+  ],
+  ["s3:* on every bucket ARN", doc(T.policy, allow("s3:*", "arn:aws:s3:::*"))],
+  ["s3:* on every object ARN", doc(T.policy, allow("s3:*", "arn:aws:s3:::*/*"))],
+  ["sagemaker:* on arn:aws:sagemaker:*:*:*", doc(T.policy, allow("sagemaker:*", "arn:aws:sagemaker:*:*:*"))],
+  ["s3:?* spelling", doc(T.policy, allow("s3:?*", "*"))],
+  ["colon-less s3* spelling", doc(T.policy, allow("s3*", "*"))],
+  ["double star sagemaker:**", doc(T.policy, allow("sagemaker:**", "*"))],
+  [
+    "Action * with NotResource",
+    doc(T.policy, stmt({ Effect: "Allow", Action: "*", NotResource: "arn:aws:s3:::audit/*" })),
+  ],
+  [
+    "wildcard with a Condition still grants",
+    doc(
+      T.policy,
+      stmt({
+        Effect: "Allow",
+        Action: "*",
+        Resource: "*",
+        Condition: { StringEquals: { "aws:RequestedRegion": "us-east-1" } },
+      }),
+    ),
+  ],
+  ["padded action and resource", doc(T.policy, allow(" s3:* ", " * "))],
+  [
+    "Deny of one thing does not hide an Allow *",
+    doc(T.policy, {
+      Version: "2012-10-17",
+      Statement: [
+        { Effect: "Deny", Action: "iam:*", Resource: "*" },
+        { Effect: "Allow", Action: "*", Resource: "*" },
+      ],
+    }),
+  ],
+  [
+    "Role.inlinePolicies wildcard",
+    roleWith({ inlinePolicies: [{ name: "x", policy: JSON.stringify(allow("*", "*")) }] }),
+  ],
+  [
+    "Role.inlinePolicies second entry",
+    roleWith({
+      inlinePolicies: [
+        { name: "ok", policy: JSON.stringify(allow("s3:GetObject", "arn:aws:s3:::b/*")) },
+        { name: "bad", policy: JSON.stringify(allow("dynamodb:*", "*")) },
+      ],
+    }),
+  ],
+  [
+    "malformed JSON hides a wildcard",
+    doc(T.policy, '{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]'),
+  ],
+  ["Effect spelled in lower case", doc(T.policy, stmt({ Effect: "allow", Action: "*", Resource: "*" }))],
+  [
+    "a second, lower-case Action key",
+    doc(T.policy, stmt({ Effect: "Allow", Action: "s3:GetObject", action: "*", Resource: "*" })),
+  ],
+  [
+    "a second, lower-case Statement key",
+    doc(T.policy, {
+      Version: "2012-10-17",
+      Statement: [],
+      statement: { Effect: "Allow", Action: "*", Resource: "*" },
+    }),
+  ],
+  [
+    "an array Statement with one element",
+    doc(T.policy, JSON.stringify({ Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] })),
+  ],
+];
+
+const ctx: AwsContext = { partition: "aws", region: "us-east-1", accountId: "123456789012" };
+const bucketArn = "arn:aws:s3:::ml-platform-dev-artifacts";
+const endpointArn = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/ml-platform-dev-dogs";
+const roleArn = "arn:aws:iam::123456789012:role/ml-platform-dev-training";
+const ecr = ["arn:aws:ecr:us-east-1:763104351884:repository/pytorch-inference"];
+
+/** [description, resource]: none may be reported. The stack's own documents come from components/lib. */
+export const LEGITIMATE: [string, ResourceInput][] = [
+  [
+    "stack: notebook execution policy",
+    doc(
+      T.rolePolicy,
+      JSON.stringify(
+        notebookExecutionPolicy({
+          ctx,
+          namePrefix: "ml-platform",
+          bucketArn,
+          trainingRoleArn: roleArn,
+          ecrRepositoryArns: ecr,
+          selfStopNotebookName: "ml-platform-dev-notebook",
+        }),
+      ),
+    ),
+  ],
+  [
+    "stack: training-job execution policy",
+    doc(
+      T.rolePolicy,
+      JSON.stringify(
+        trainingJobExecutionPolicy({
+          ctx,
+          bucketArn,
+          dataPrefix: "data/",
+          artifactPrefix: "models/",
+          ecrRepositoryArns: ecr,
+        }),
+      ),
+    ),
+  ],
+  [
+    "stack: training host policy",
+    doc(
+      T.rolePolicy,
+      JSON.stringify(trainingHostPolicy({ bucketArn, dataPrefix: "data/", artifactPrefix: "models/" })),
+    ),
+  ],
+  [
+    "stack: model execution policy",
+    doc(
+      T.rolePolicy,
+      JSON.stringify(
+        modelExecutionPolicy({
+          ctx,
+          artifactPrefixArn: `${bucketArn}/models/v1/*`,
+          ecrRepositoryArn: ecr[0],
+          endpointNamePrefix: "ml-platform-dev",
+        }),
+      ),
+    ),
+  ],
+  [
+    "stack: inference function policy",
+    doc(
+      T.rolePolicy,
+      JSON.stringify(
+        inferenceFunctionPolicy({
+          endpointArn,
+          logGroupArn: "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/infer",
+        }),
+      ),
+    ),
+  ],
+  [
+    "stack: training host role with SSM core",
+    roleWith({
+      assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com")),
+      managedPolicyArns: [ssmManagedInstanceCoreArn("aws")],
+    }),
+  ],
+  [
+    "stack: TLS-only bucket policy document as an IAM policy (Deny only)",
+    doc(T.policy, JSON.stringify(tlsOnlyBucketPolicy(bucketArn))),
+  ],
+  [
+    "Lambda basic execution role",
+    { type: T.rpa, props: { role: "fn", policyArn: managed("service-role/AWSLambdaBasicExecutionRole") } },
+  ],
+  [
+    "read-only managed policy",
+    { type: T.rpa, props: { role: "r", policyArn: managed("AmazonS3ReadOnlyAccess") } },
+  ],
+  [
+    "customer-managed ARN named like FullAccess",
+    {
+      type: T.rpa,
+      props: { role: "r", policyArn: "arn:aws:iam::123456789012:policy/ProjectFullAccessBoundary" },
+    },
+  ],
+  ["invoke one endpoint (object doc)", doc(T.policy, allow("sagemaker:InvokeEndpoint", endpointArn))],
+  ["s3:* confined to one bucket prefix", doc(T.policy, allow("s3:*", `${bucketArn}/scratch/*`))],
+  ["prefix wildcard action on a bucket", doc(T.policy, allow("s3:Get*", [`${bucketArn}/*`]))],
+  [
+    "ecr:GetAuthorizationToken on * (no resource-level permissions)",
+    doc(T.policy, allow("ecr:GetAuthorizationToken", "*")),
+  ],
+  [
+    "cloudwatch:PutMetricData on * with a namespace condition",
+    doc(
+      T.policy,
+      stmt({
+        Effect: "Allow",
+        Action: "cloudwatch:PutMetricData",
+        Resource: "*",
+        Condition: { StringEquals: { "cloudwatch:namespace": "ml-platform" } },
+      }),
+    ),
+  ],
+  [
+    "NotAction scoped to one bucket",
+    doc(T.policy, stmt({ Effect: "Allow", NotAction: "s3:DeleteBucket", Resource: bucketArn })),
+  ],
+  [
+    "Deny everything outside a region",
+    doc(
+      T.policy,
+      stmt({
+        Effect: "Deny",
+        NotAction: "iam:*",
+        Resource: "*",
+        Condition: { StringNotEquals: { "aws:RequestedRegion": "us-east-1" } },
+      }),
+    ),
+  ],
+  [
+    "PassRole of one role to SageMaker",
+    doc(
+      T.policy,
+      stmt({
+        Effect: "Allow",
+        Action: "iam:PassRole",
+        Resource: roleArn,
+        Condition: { StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" } },
+      }),
+    ),
+  ],
+  [
+    "sagemaker:* on the project's endpoints only",
+    doc(T.policy, allow("sagemaker:*", "arn:aws:sagemaker:us-east-1:123456789012:endpoint/ml-platform-*")),
+  ],
+  [
+    "KMS decrypt on one key",
+    doc(
+      T.userPolicy,
+      allow(
+        ["kms:Decrypt", "kms:GenerateDataKey"],
+        "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+      ),
+    ),
+  ],
+  [
+    "logs on one log group",
+    doc(
+      T.groupPolicy,
+      allow(
+        ["logs:CreateLogStream", "logs:PutLogEvents"],
+        "arn:aws:logs:us-east-1:123456789012:log-group:/ml:*",
+      ),
+    ),
+  ],
+  [
+    "role with a broad trust policy but scoped grants",
+    roleWith({
+      assumeRolePolicy: JSON.stringify(
+        stmt({
+          Effect: "Allow",
+          Principal: { AWS: "arn:aws:iam::123456789012:root" },
+          Action: "sts:AssumeRole",
+        }),
+      ),
+      inlinePolicies: [{ name: "read", policy: JSON.stringify(allow("s3:GetObject", `${bucketArn}/*`)) }],
+    }),
+  ],
+  ["gov-cloud scoped document", doc(T.policy, allow("s3:GetObject", "arn:aws-us-gov:s3:::gov-bucket/*"))],
+  [
+    "exclusive attachments of scoped policies",
+    {
+      type: T.rpae,
+      props: {
+        roleName: "r",
+        policyArns: [managed("AmazonSSMManagedInstanceCore"), "arn:aws:iam::123456789012:policy/scoped"],
+      },
+    },
+  ],
+];

@@ -1,0 +1,259 @@
+/**
+ * Generates docs/policies.md from the policies' own metadata (description, severity, remediation, config schema,
+ * unknown-value behaviour) and the per-environment config in policy/config/<stack>.json, so the reference cannot
+ * drift from the code: test/policy/docs.test.ts fails when the committed file is stale.
+ *
+ *   npm run docs:policies            # rewrite docs/policies.md
+ *   npm run docs:policies -- --check # exit 1 when it is out of date
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import * as prettier from "prettier";
+import { allPolicies } from "../policy/policies";
+import {
+  EXEMPTION_TAG_PREFIX,
+  POLICY_DOCS_PATH,
+  type ConfigProperty,
+  type PlatformPolicy,
+} from "../policy/policies/framework";
+
+const ROOT = join(__dirname, "..");
+export const STACKS = ["dev", "prod"] as const;
+export type Stack = (typeof STACKS)[number];
+
+type ConfigEntry = string | ({ enforcementLevel?: string } & Record<string, unknown>);
+export type PolicyPackConfigFile = Record<string, ConfigEntry>;
+
+export function readStackConfig(stack: Stack): PolicyPackConfigFile {
+  return JSON.parse(
+    readFileSync(join(ROOT, "policy", "config", `${stack}.json`), "utf8"),
+  ) as PolicyPackConfigFile;
+}
+
+/** The level in effect, as the CLI resolves it: the policy's entry, else `all`, else the policy's own level. */
+export function effectiveLevel(policy: PlatformPolicy, config: PolicyPackConfigFile): string {
+  const levelOf = (entry: ConfigEntry | undefined) =>
+    typeof entry === "string"
+      ? entry
+      : typeof entry?.enforcementLevel === "string"
+        ? entry.enforcementLevel
+        : undefined;
+  return levelOf(config[policy.name]) ?? levelOf(config.all) ?? policy.enforcementLevel ?? "advisory";
+}
+
+/** The config properties a stack sets for a policy (without enforcementLevel). */
+export function configuredProperties(
+  policy: PlatformPolicy,
+  config: PolicyPackConfigFile,
+): Record<string, unknown> {
+  const entry = config[policy.name];
+  if (!entry || typeof entry === "string") return {};
+  const { enforcementLevel: _level, ...properties } = entry;
+  return properties;
+}
+
+const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+const code = (value: unknown) => `\`${JSON.stringify(value)}\``;
+
+function schemaType(prop: ConfigProperty): string {
+  const type = Array.isArray(prop.type) ? prop.type.join(" \\| ") : (prop.type ?? "any");
+  if (type === "array" && prop.items && typeof prop.items === "object" && !Array.isArray(prop.items)) {
+    return `${prop.items.type ?? "any"}[]`;
+  }
+  return type;
+}
+
+function renderConfig(policy: PlatformPolicy, stackConfigs: Record<Stack, PolicyPackConfigFile>): string[] {
+  const lines = ["| Property | Type | Default | dev | prod | Description |", "|---|---|---|---|---|---|"];
+  for (const [key, prop] of Object.entries(policy.platform.config)) {
+    const perStack = STACKS.map((stack) => {
+      const props = configuredProperties(policy, stackConfigs[stack]);
+      return key in props ? code(props[key]) : "default";
+    });
+    lines.push(
+      `| \`${key}\` | ${schemaType(prop)} | ${code(prop.default)} | ${perStack.join(" | ")} | ${cell(prop.description)} |`,
+    );
+  }
+  return lines;
+}
+
+function renderPolicy(policy: PlatformPolicy, stackConfigs: Record<Stack, PolicyPackConfigFile>): string[] {
+  const meta = policy.platform.metadata;
+  const levels = STACKS.map((stack) => `${stack}: **${effectiveLevel(policy, stackConfigs[stack])}**`).join(
+    ", ",
+  );
+  const lines = [
+    `### ${policy.name}`,
+    "",
+    meta.description,
+    "",
+    `- **Kind:** ${policy.platform.kind === "resource" ? "resource policy (inputs)" : "stack policy (outputs, dependencies)"}`,
+    `- **Severity:** ${meta.severity}`,
+    `- **Level:** default **${meta.enforcementLevel}**; ${levels}`,
+  ];
+  if (policy.platform.resourceTypes.length > 0) {
+    lines.push(`- **Resource types:** ${policy.platform.resourceTypes.map((t) => `\`${t}\``).join(", ")}`);
+  }
+  lines.push(
+    `- **Unknown values during preview:** ${meta.unknownValues.behaviour}. ${meta.unknownValues.detail}`,
+  );
+  if (meta.checks?.length) {
+    lines.push("", "What is checked:", "", ...meta.checks.map((c) => `- ${c}`));
+  }
+  lines.push(
+    "",
+    `**Remediation.** ${meta.remediationSteps}`,
+    "",
+    "**Config.**",
+    "",
+    ...renderConfig(policy, stackConfigs),
+  );
+  lines.push(
+    "",
+    `**Exempt a resource** with the tag \`${EXEMPTION_TAG_PREFIX}${policy.name}\` = *reason*, or in ` +
+      `policy/config/<stack>.json: \`"${policy.name}": { "exemptions": [{ "resource": "<name or URN>", "reason": "…" }] }\`.`,
+    "",
+  );
+  return lines;
+}
+
+/** The whole of docs/policies.md. */
+export function renderPolicyDocs(
+  policies: readonly PlatformPolicy[] = allPolicies,
+  stackConfigs: Record<Stack, PolicyPackConfigFile> = {
+    dev: readStackConfig("dev"),
+    prod: readStackConfig("prod"),
+  },
+): string {
+  const families = [...new Set(policies.map((p) => p.platform.metadata.family))];
+  const lines = [
+    "<!-- Generated by tools/gen-policy-docs.ts from the policies' metadata and policy/config/*.json. Do not edit: run `npm run docs:policies`. -->",
+    "",
+    "# Policy reference",
+    "",
+    `The ml-platform policy pack (\`policy/\`) has ${policies.length} policies. Must-have rules (IAM, autoscaling, ` +
+      "instance sizes) are mandatory by default; hardening rules are advisory by default and mandatory in " +
+      "`policy/config/prod.json`. Run it with the Pulumi CLI:",
+    "",
+    "```sh",
+    "npm run build   # compiles the pack to policy/bin/index.js (package.json main)",
+    "pulumi preview --stack prod --policy-pack policy --policy-pack-config policy/config/prod.json",
+    "```",
+    "",
+    "**Exemptions.** A resource is exempted from one policy by the tag " +
+      `\`${EXEMPTION_TAG_PREFIX}<policy-name>\` whose value is the reason, or by a config entry ` +
+      '`"<policy-name>": { "exemptions": [{ "resource": "<logical name or URN>", "reason": "…" }] }`. ' +
+      "Resources without tags (IAM attachments, for example) use the config form, as do reasons with characters " +
+      "AWS tag values reject (IAM accepts only letters, digits, spaces and `+ - = . _ : / @`). An exemption without a " +
+      "non-empty reason is not honoured and is itself reported as a violation; a tag naming no policy is reported " +
+      "by `exemption-tag-unknown-policy`.",
+    "",
+    "**Unknown values.** During `pulumi preview`, values computed from resources not yet created are unknown. Each " +
+      "policy states its behaviour: *fail-closed* reports the unknown field as a violation; *defer* skips the check " +
+      'during preview (the CLI shows it as an advisory "can\'t run policy during preview") and runs it on the known ' +
+      "value during `pulumi up`.",
+    "",
+    "**Config.** Every property has a default, which the CLI fills in. Values set in `policy/config/<stack>.json` " +
+      "are shown per stack.",
+    "",
+    "## Summary",
+    "",
+    "| Policy | Family | Severity | dev | prod | What it checks |",
+    "|---|---|---|---|---|---|",
+  ];
+  for (const policy of policies) {
+    const meta = policy.platform.metadata;
+    lines.push(
+      `| [${policy.name}](#${policy.name}) | ${meta.family} | ${meta.severity} | ` +
+        `${STACKS.map((s) => effectiveLevel(policy, stackConfigs[s])).join(" | ")} | ${cell(meta.description)} |`,
+    );
+  }
+  lines.push("");
+  for (const family of families) {
+    lines.push(`## ${family}`, "");
+    for (const policy of policies.filter((p) => p.platform.metadata.family === family)) {
+      lines.push(...renderPolicy(policy, stackConfigs));
+    }
+  }
+  return `${lines.join("\n").trimEnd()}\n`;
+}
+
+export const DOCS_FILE = join(ROOT, POLICY_DOCS_PATH);
+export const README_FILE = join(ROOT, "README.md");
+const SUMMARY_START = "<!-- policy-summary: generated by npm run docs:policies -->";
+const SUMMARY_END = "<!-- /policy-summary -->";
+
+/** The summary table for README.md (section `policy`), linking into docs/policies.md. */
+export function renderReadmeSummary(
+  policies: readonly PlatformPolicy[] = allPolicies,
+  stackConfigs: Record<Stack, PolicyPackConfigFile> = {
+    dev: readStackConfig("dev"),
+    prod: readStackConfig("prod"),
+  },
+): string {
+  const lines = ["| Policy | dev | prod | Severity | What it checks |", "|---|---|---|---|---|"];
+  for (const policy of policies) {
+    const levels = STACKS.map((s) => effectiveLevel(policy, stackConfigs[s])).join(" | ");
+    lines.push(
+      `| [${policy.name}](${POLICY_DOCS_PATH}#${policy.name}) | ${levels} | ${policy.severity} | ` +
+        `${cell(policy.platform.metadata.description)} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+/** The summary table formatted as `prettier --check` expects (Prettier aligns table columns). */
+export async function formattedReadmeSummary(summary = renderReadmeSummary()): Promise<string> {
+  const options = (await prettier.resolveConfig(README_FILE)) ?? {};
+  return (await prettier.format(summary, { ...options, parser: "markdown" })).trimEnd();
+}
+
+/** The text between the README's summary markers, or undefined when the markers are missing. */
+export function readmeSummaryBlock(readme: string): string | undefined {
+  const start = readme.indexOf(SUMMARY_START);
+  const end = readme.indexOf(SUMMARY_END);
+  if (start < 0 || end < start) return undefined;
+  return readme.slice(start + SUMMARY_START.length, end);
+}
+
+/** README.md with only the text between the summary markers replaced. */
+export async function readmeWithSummary(readme: string): Promise<string | undefined> {
+  if (readmeSummaryBlock(readme) === undefined) return undefined;
+  const start = readme.indexOf(SUMMARY_START) + SUMMARY_START.length;
+  const end = readme.indexOf(SUMMARY_END);
+  return `${readme.slice(0, start)}\n\n${await formattedReadmeSummary()}\n\n${readme.slice(end)}`;
+}
+
+async function main(): Promise<void> {
+  const expected = renderPolicyDocs();
+  const readme = readFileSync(README_FILE, "utf8");
+  const expectedReadme = await readmeWithSummary(readme);
+  if (process.argv.includes("--check")) {
+    let current = "";
+    try {
+      current = readFileSync(DOCS_FILE, "utf8");
+    } catch {
+      // missing counts as stale
+    }
+    const stale = [
+      ...(current !== expected ? [POLICY_DOCS_PATH] : []),
+      ...(expectedReadme !== undefined && expectedReadme !== readme ? ["README.md (policy summary)"] : []),
+    ];
+    if (stale.length > 0) {
+      console.error(`${stale.join(" and ")} out of date: run \`npm run docs:policies\`.`);
+      process.exit(1);
+    }
+    console.log(`${POLICY_DOCS_PATH} is up to date.`);
+  } else {
+    writeFileSync(DOCS_FILE, expected);
+    if (expectedReadme !== undefined && expectedReadme !== readme) writeFileSync(README_FILE, expectedReadme);
+    console.log(`wrote ${POLICY_DOCS_PATH} (${allPolicies.length} policies) and the README policy summary`);
+  }
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
