@@ -387,6 +387,18 @@ describe("pricing: estimateStackCost", () => {
       assert.throws(() => estimateStackCost([], { assumptions: { hoursPerDay: 8 } as never }), /hoursPerDay/);
     });
 
+    it("prices an invalid (negative) memory size as unknown, never as a negative cost", () => {
+      // fast-check found this: memorySize -2.9e-7 used to flow into a negative GB-second figure.
+      const estimate = estimateStackCost(functionStack(-0.5, 3), { region: "us-east-1" });
+      const memoryLines = estimate.lines.filter((l) => /duration|provisioned/i.test(l.description));
+      assert.ok(memoryLines.length >= 2, "the duration and provisioned-concurrency lines are present");
+      for (const line of memoryLines) {
+        assert.equal(line.status, "unknown", line.description);
+        assert.match(line.reason ?? "", /memorySize .*not a valid size/);
+      }
+      assert.ok(estimate.totals.monthlyMin >= 0 && estimate.totals.monthlyMax >= 0);
+    });
+
     it("never throws on arbitrary props and keeps min ≤ max with unknowns out of the totals", () => {
       const types = Object.values(TYPES);
       fc.assert(

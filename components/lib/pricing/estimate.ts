@@ -22,6 +22,8 @@ import { bundledPriceRegions, getPriceBook } from "./price-book";
 import type { Confidence, PriceBook, PriceEntry } from "./schema";
 
 const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
+/** Lambda's memorySize when the function does not set it (AWS default). */
+const LAMBDA_DEFAULT_MEMORY_MB = 128;
 
 /** A closed range; `min === max` for a point value. */
 export interface Range {
@@ -837,7 +839,7 @@ class Estimator {
 
   private lambdaFunction(ctx: Ctx): void {
     const { node, book } = ctx;
-    const memoryMb = num(node.props.memorySize) ?? (isUnknown(node.props.memorySize) ? undefined : 128);
+    const memoryMb = node.props.memorySize == null ? LAMBDA_DEFAULT_MEMORY_MB : num(node.props.memorySize);
     const arch = this.architectureOf(node);
     const requests = this.a.lambdaRequestsPerMonth;
     const freeTier = "free tier not applied";
@@ -871,7 +873,7 @@ class Estimator {
         ctx,
         durationLabel,
         "GB-second",
-        "unknown quantity: memorySize is not known until apply",
+        "unknown quantity: memorySize is not known until apply, or is not a valid size",
       );
     const gbSeconds = (requests * this.a.lambdaAverageDurationMs * (memoryMb / 1024)) / 1000;
     const durationBasis = `${plural(requests, "request")} × ${fmt(this.a.lambdaAverageDurationMs)} ms (assumption lambdaAverageDurationMs) × ${fmt(memoryMb)} MB; ${freeTier}`;
@@ -921,13 +923,13 @@ class Estimator {
         "GB-second",
         "unknown quantity: its function (and so its memory size) is not in the stack",
       );
-    const memoryMb = num(fn.props.memorySize) ?? (isUnknown(fn.props.memorySize) ? undefined : 128);
+    const memoryMb = fn.props.memorySize == null ? LAMBDA_DEFAULT_MEMORY_MB : num(fn.props.memorySize);
     if (memoryMb === undefined)
       return this.unknown(
         ctx,
         label,
         "GB-second",
-        `unknown quantity: ${fn.name}'s memorySize is not known until apply`,
+        `unknown quantity: ${fn.name}'s memorySize is not known until apply, or is not a valid size`,
       );
     const arch = this.architectureOf(fn);
     const price = book.lambda[arch].provisionedConcurrencyGbSecond;

@@ -165,12 +165,19 @@ export function str(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
-/** A finite number (numeric strings accepted, as the engine may send them), or undefined. */
+/**
+ * A quantity read from props (a size, count, capacity or retention): a finite number ≥ 0, numeric strings
+ * accepted as the engine may send them; undefined when absent, unknown or invalid. A negative or non-finite value
+ * is invalid: AWS would reject it, and pricing it would put a negative or NaN cost into the totals.
+ */
 export function num(value: unknown): number | undefined {
-  if (typeof value === "number" && Number.isFinite(value)) return value;
-  if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value)))
-    return Number(value);
-  return undefined;
+  const n =
+    typeof value === "number"
+      ? value
+      : typeof value === "string" && value.trim() !== ""
+        ? Number(value)
+        : NaN;
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
 /** A plain object value, or undefined. Single-element arrays (old-style nested blocks) are unwrapped. */
