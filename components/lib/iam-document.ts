@@ -21,6 +21,13 @@ export interface IamStatement {
   readonly notActions: readonly string[];
   readonly resources: readonly string[];
   readonly notResources: readonly string[];
+  /**
+   * True when a NotAction element is present, even as an empty list: `"NotAction": []` excepts nothing, so it is
+   * read as "every action" (fail safe) rather than as an absent element.
+   */
+  readonly hasNotAction: boolean;
+  /** True when a NotResource element is present, even as an empty list (read as "every resource"). */
+  readonly hasNotResource: boolean;
   /** True when the statement has a Principal/NotPrincipal (resource-based or trust policy statement). */
   readonly hasPrincipal: boolean;
   readonly hasCondition: boolean;
@@ -89,9 +96,11 @@ function describe(value: unknown): string {
 export function parseIamDocument(input: unknown): IamDocumentParseResult {
   let raw: unknown = input;
   if (typeof input === "string") {
-    if (input.trim() === "") return { ok: false, reason: "the document is an empty string" };
+    // A byte-order mark (from a policy file saved by an editor) is not JSON; strip it so the grants are read.
+    const text = input.replace(/^\uFEFF/, "");
+    if (text.trim() === "") return { ok: false, reason: "the document is an empty string" };
     try {
-      raw = JSON.parse(input);
+      raw = JSON.parse(text);
     } catch (e) {
       return { ok: false, reason: `the document is not valid JSON (${(e as Error).message})` };
     }
@@ -146,6 +155,8 @@ export function parseIamDocument(input: unknown): IamDocumentParseResult {
       notActions: lists.NotAction,
       resources: lists.Resource,
       notResources: lists.NotResource,
+      hasNotAction: elementValues(s, "NotAction").length > 0,
+      hasNotResource: elementValues(s, "NotResource").length > 0,
       hasPrincipal: element(s, "Principal").present || element(s, "NotPrincipal").present,
       hasCondition: element(s, "Condition").present,
     });
@@ -210,7 +221,7 @@ export function isUnboundedResource(pattern: string): boolean {
 
 /** Does the statement's action list (Action or NotAction) cover `action`? */
 export function statementCoversAction(statement: IamStatement, action: string): boolean {
-  if (statement.notActions.length > 0) return !statement.notActions.some((p) => wildcardMatches(p, action));
+  if (statement.hasNotAction) return !statement.notActions.some((p) => wildcardMatches(p, action));
   return statement.actions.some((p) => wildcardMatches(p, action));
 }
 
@@ -221,21 +232,34 @@ export interface WildcardGrant {
   readonly reason: string;
 }
 
+/** How to read a document's statements. */
+export interface GrantReadingOptions {
+  /**
+   * The document is an identity policy (aws.iam.Policy, RolePolicy, Role.inlinePolicies...). IAM rejects a
+   * Principal there, so a Principal does not make an Allow statement a non-grant: without this option, statements
+   * with a Principal are read as trust or resource-policy statements and skipped.
+   */
+  readonly identityPolicy?: boolean;
+}
+
 /**
  * Why an Allow statement is a wildcard grant, or undefined when it is not: Action `*` / `<service>:*` (any case),
  * or any NotAction, on an unbounded resource (`*`, a service-wide ARN, or any NotResource). Deny statements and
- * statements with a Principal (trust and resource policies) are not identity grants.
+ * statements with a Principal (trust and resource policies, unless `identityPolicy`) are not identity grants.
  */
-export function wildcardGrantReason(statement: IamStatement): string | undefined {
-  if (statement.effect !== "Allow" || statement.hasPrincipal) return undefined;
-  const unboundedResource =
-    statement.notResources.length > 0
-      ? `NotResource ${JSON.stringify(statement.notResources)} (everything except those)`
-      : statement.resources.find(isUnboundedResource);
+export function wildcardGrantReason(
+  statement: IamStatement,
+  options: GrantReadingOptions = {},
+): string | undefined {
+  if (statement.effect !== "Allow" || (statement.hasPrincipal && !options.identityPolicy)) return undefined;
+  const unboundedResource = statement.hasNotResource
+    ? `NotResource ${JSON.stringify(statement.notResources)} (everything except those)`
+    : statement.resources.find(isUnboundedResource);
   if (unboundedResource === undefined) return undefined;
-  const resourceText =
-    statement.notResources.length > 0 ? unboundedResource : `Resource ${JSON.stringify(unboundedResource)}`;
-  if (statement.notActions.length > 0) {
+  const resourceText = statement.hasNotResource
+    ? unboundedResource
+    : `Resource ${JSON.stringify(unboundedResource)}`;
+  if (statement.hasNotAction) {
     return `NotAction ${JSON.stringify(statement.notActions)} (every other action) on ${resourceText}`;
   }
   const wideAction = statement.actions.find(isServiceWideAction);
@@ -243,30 +267,54 @@ export function wildcardGrantReason(statement: IamStatement): string | undefined
   return undefined;
 }
 
-export function isWildcardGrant(statement: IamStatement): boolean {
-  return wildcardGrantReason(statement) !== undefined;
+export function isWildcardGrant(statement: IamStatement, options: GrantReadingOptions = {}): boolean {
+  return wildcardGrantReason(statement, options) !== undefined;
 }
 
 /** Every wildcard grant in a document. */
-export function wildcardGrants(document: IamDocument): WildcardGrant[] {
+export function wildcardGrants(document: IamDocument, options: GrantReadingOptions = {}): WildcardGrant[] {
   const out: WildcardGrant[] = [];
   for (const statement of document.statements) {
-    const reason = wildcardGrantReason(statement);
+    const reason = wildcardGrantReason(statement, options);
     if (reason) out.push({ statement, reason });
   }
   return out;
 }
 
+/**
+ * Why an Allow statement of an identity policy is incomplete, or undefined: IAM rejects an identity statement
+ * without Action/NotAction or without Resource/NotResource (an empty list counts as missing), so its grants cannot
+ * be read. Reported rather than skipped, so such a document never passes silently.
+ */
+export function incompleteGrantReason(statement: IamStatement): string | undefined {
+  if (statement.effect !== "Allow") return undefined;
+  const missing: string[] = [];
+  if (statement.actions.length === 0 && !statement.hasNotAction) missing.push("Action or NotAction");
+  if (statement.resources.length === 0 && !statement.hasNotResource) missing.push("Resource or NotResource");
+  return missing.length > 0 ? `has no ${missing.join(" and no ")}` : undefined;
+}
+
 /** Allow statements (identity grants) that cover `action`. */
-export function statementsGranting(document: IamDocument, action: string): IamStatement[] {
+export function statementsGranting(
+  document: IamDocument,
+  action: string,
+  options: GrantReadingOptions = {},
+): IamStatement[] {
   return document.statements.filter(
-    (s) => s.effect === "Allow" && !s.hasPrincipal && statementCoversAction(s, action),
+    (s) =>
+      s.effect === "Allow" &&
+      (!s.hasPrincipal || options.identityPolicy === true) &&
+      statementCoversAction(s, action),
   );
 }
 
 /** True when some Allow statement covers `action` (e.g. `sagemaker:InvokeEndpoint`), ignoring resources. */
-export function grantsAction(document: IamDocument, action: string): boolean {
-  return statementsGranting(document, action).length > 0;
+export function grantsAction(
+  document: IamDocument,
+  action: string,
+  options: GrantReadingOptions = {},
+): boolean {
+  return statementsGranting(document, action, options).length > 0;
 }
 
 /**
@@ -276,12 +324,11 @@ export function grantsAction(document: IamDocument, action: string): boolean {
 export function resourcesFor(
   document: IamDocument,
   action: string,
+  options: GrantReadingOptions = {},
 ): { resources: string[]; unbounded: boolean; statements: IamStatement[] } {
-  const statements = statementsGranting(document, action);
+  const statements = statementsGranting(document, action, options);
   const resources = [...new Set(statements.flatMap((s) => s.resources))];
-  const unbounded = statements.some(
-    (s) => s.notResources.length > 0 || s.resources.some(isUnboundedResource),
-  );
+  const unbounded = statements.some((s) => s.hasNotResource || s.resources.some(isUnboundedResource));
   return { resources, unbounded, statements };
 }
 

@@ -6,6 +6,7 @@
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import {
   DEFAULT_COST_ASSUMPTIONS,
+  DEFAULT_MONTHLY_BUDGET_USD,
   estimateStackCost,
   formatUsd,
   formatUsdRange,
@@ -67,7 +68,7 @@ const monthlyBudgetConfig: ConfigSpec<MonthlyBudgetConfig> = {
   budgetUsd: {
     type: "number",
     minimum: 0,
-    default: 1000,
+    default: DEFAULT_MONTHLY_BUDGET_USD,
     description:
       "The stack's monthly budget in USD. The worst-case monthly estimate (max capacity, always-on hours) must " +
       "not exceed it. Set it per stack in policy/config/<stack>.json.",

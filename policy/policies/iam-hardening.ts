@@ -100,10 +100,9 @@ export const iamNoPassroleWildcard = defineResourcePolicy({
   rules: onIamDocuments((document, property, ctx) => {
     for (const statement of statementsGranting(document, "iam:PassRole")) {
       const where = statementPath(property, statement, document);
-      const broad =
-        statement.notResources.length > 0
-          ? `NotResource ${JSON.stringify(statement.notResources)}`
-          : statement.resources.find((r) => isUnboundedResource(r) || isAnyRolePattern(r));
+      const broad = statement.hasNotResource
+        ? `NotResource ${JSON.stringify(statement.notResources)}`
+        : statement.resources.find((r) => isUnboundedResource(r) || isAnyRolePattern(r));
       if (broad === undefined) continue;
       ctx.report({
         property: where,

@@ -6,8 +6,10 @@ import type * as aws from "@pulumi/aws";
 import {
   BROAD_MANAGED_POLICY_PATTERNS,
   broadManagedPolicyMatch,
+  incompleteGrantReason,
   parseIamDocument,
   wildcardGrants,
+  type IamStatement,
 } from "../../components/lib/iam-document";
 import {
   defineResourcePolicy,
@@ -94,6 +96,48 @@ function principalList(ctx: FullAccessContext, kind: string, read: () => unknown
   });
 }
 
+/**
+ * One-policy attachments: the principal input is named after its kind (`role`, `user`, `group`), as in
+ * aws.iam.RolePolicyAttachmentArgs, UserPolicyAttachmentArgs and GroupPolicyAttachmentArgs.
+ */
+const SINGLE_ATTACHMENTS = [
+  { type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", principal: "role" },
+  { type: "aws:iam/userPolicyAttachment:UserPolicyAttachment", principal: "user" },
+  { type: "aws:iam/groupPolicyAttachment:GroupPolicyAttachment", principal: "group" },
+] as const satisfies readonly {
+  type: string;
+  principal:
+    | keyof aws.iam.RolePolicyAttachmentArgs
+    | keyof aws.iam.UserPolicyAttachmentArgs
+    | keyof aws.iam.GroupPolicyAttachmentArgs;
+}[];
+
+/** Exclusive attachment sets (`policyArns[]`), whose principal input is `<kind>Name`. */
+const EXCLUSIVE_ATTACHMENTS = [
+  {
+    type: "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+    principal: "role",
+    nameKey: "roleName",
+  },
+  {
+    type: "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive",
+    principal: "user",
+    nameKey: "userName",
+  },
+  {
+    type: "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive",
+    principal: "group",
+    nameKey: "groupName",
+  },
+] as const satisfies readonly {
+  type: string;
+  principal: string;
+  nameKey:
+    | keyof aws.iam.RolePolicyAttachmentsExclusiveArgs
+    | keyof aws.iam.UserPolicyAttachmentsExclusiveArgs
+    | keyof aws.iam.GroupPolicyAttachmentsExclusiveArgs;
+}[];
+
 export const iamNoFullAccess = defineResourcePolicy<FullAccessConfig>({
   name: "iam-no-full-access",
   family: "iam",
@@ -126,32 +170,14 @@ export const iamNoFullAccess = defineResourcePolicy<FullAccessConfig>({
     onType<aws.iam.RoleArgs, FullAccessConfig>("aws:iam/role:Role", (role, ctx) =>
       checkAttachedArnList(ctx, "managedPolicyArns", () => role.managedPolicyArns, `role "${ctx.name}"`),
     ),
-    onType<aws.iam.RolePolicyAttachmentArgs, FullAccessConfig>(
-      "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-      (attachment, ctx) =>
+    ...SINGLE_ATTACHMENTS.map(({ type, principal }) =>
+      onType<{ policyArn: string } & Record<string, unknown>, FullAccessConfig>(type, (attachment, ctx) =>
         checkAttachedArn(
           ctx,
           ctx.probe("policyArn", () => attachment.policyArn),
-          principalName(ctx, "role", () => attachment.role),
+          principalName(ctx, principal, () => attachment[principal]),
         ),
-    ),
-    onType<aws.iam.UserPolicyAttachmentArgs, FullAccessConfig>(
-      "aws:iam/userPolicyAttachment:UserPolicyAttachment",
-      (attachment, ctx) =>
-        checkAttachedArn(
-          ctx,
-          ctx.probe("policyArn", () => attachment.policyArn),
-          principalName(ctx, "user", () => attachment.user),
-        ),
-    ),
-    onType<aws.iam.GroupPolicyAttachmentArgs, FullAccessConfig>(
-      "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
-      (attachment, ctx) =>
-        checkAttachedArn(
-          ctx,
-          ctx.probe("policyArn", () => attachment.policyArn),
-          principalName(ctx, "group", () => attachment.group),
-        ),
+      ),
     ),
     onType<aws.iam.PolicyAttachmentArgs, FullAccessConfig>(
       "aws:iam/policyAttachment:PolicyAttachment",
@@ -168,35 +194,15 @@ export const iamNoFullAccess = defineResourcePolicy<FullAccessConfig>({
         );
       },
     ),
-    onType<aws.iam.RolePolicyAttachmentsExclusiveArgs, FullAccessConfig>(
-      "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
-      (attachment, ctx) =>
+    ...EXCLUSIVE_ATTACHMENTS.map(({ type, principal, nameKey }) =>
+      onType<{ policyArns: string[] } & Record<string, unknown>, FullAccessConfig>(type, (attachment, ctx) =>
         checkAttachedArnList(
           ctx,
           "policyArns",
           () => attachment.policyArns,
-          principalName(ctx, "role", () => attachment.roleName),
+          principalName(ctx, principal, () => attachment[nameKey]),
         ),
-    ),
-    onType<aws.iam.UserPolicyAttachmentsExclusiveArgs, FullAccessConfig>(
-      "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive",
-      (attachment, ctx) =>
-        checkAttachedArnList(
-          ctx,
-          "policyArns",
-          () => attachment.policyArns,
-          principalName(ctx, "user", () => attachment.userName),
-        ),
-    ),
-    onType<aws.iam.GroupPolicyAttachmentsExclusiveArgs, FullAccessConfig>(
-      "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive",
-      (attachment, ctx) =>
-        checkAttachedArnList(
-          ctx,
-          "policyArns",
-          () => attachment.policyArns,
-          principalName(ctx, "group", () => attachment.groupName),
-        ),
+      ),
     ),
   ],
 });
@@ -228,11 +234,23 @@ function checkDocument(ctx: WildcardContext, property: string, read: () => unkno
     return;
   }
   const arrayForm = parsed.document.statementArray;
-  for (const grant of wildcardGrants(parsed.document)) {
-    const where = arrayForm ? `Statement[${grant.statement.index}]` : "Statement";
-    const sid = grant.statement.sid ? ` (Sid "${grant.statement.sid}")` : "";
+  const statementPath = (statement: IamStatement) => {
+    const where = arrayForm ? `Statement[${statement.index}]` : "Statement";
+    return `${property} ${where}${statement.sid ? ` (Sid "${statement.sid}")` : ""}`;
+  };
+  for (const statement of parsed.document.statements) {
+    const incomplete = incompleteGrantReason(statement);
+    if (!incomplete) continue;
     ctx.report({
-      property: `${property} ${where}${sid}`,
+      property: statementPath(statement),
+      problem: `is an Allow that ${incomplete}, which IAM rejects in an identity policy, so its grants cannot be verified`,
+      fix: "give every Allow statement an Action list and a Resource list",
+    });
+  }
+  // An identity policy: a Principal there is invalid and does not turn an Allow into a trust statement.
+  for (const grant of wildcardGrants(parsed.document, { identityPolicy: true })) {
+    ctx.report({
+      property: statementPath(grant.statement),
       problem: `allows ${grant.reason}, which is FullAccess in effect`,
       fix: WILDCARD_FIX,
     });
@@ -262,7 +280,8 @@ export const iamNoWildcardPermissions = defineResourcePolicy({
     "`aws.iam.Policy`, `RolePolicy`, `UserPolicy`, `GroupPolicy` `policy`, and `aws.iam.Role` `inlinePolicies[].policy`",
     "documents as JSON strings or objects; `Statement` as one statement or an array; `Action`/`Resource` as a string or an array; any case",
     "Allow + (`*` | `<service>:*` | NotAction) + (`*` | service-wide ARN such as `arn:aws:s3:::*` | NotResource)",
-    "malformed documents are reported, never skipped",
+    "`NotAction: []` / `NotResource: []` read as every action / every resource; a Principal in an identity policy (invalid there) does not exempt a statement",
+    "malformed documents, and Allow statements without Action/NotAction or Resource/NotResource, are reported, never skipped",
   ],
   rules: [
     onType<aws.iam.PolicyArgs>("aws:iam/policy:Policy", (policy, ctx) =>

@@ -226,27 +226,34 @@ const SIZE_REMEDIATION =
   "raise the surface's maxSize / allow the family in policy/config/<stack>.json for that environment. A one-off " +
   "can be exempted with a written reason.";
 
+/** What the three per-surface size policies share: metadata, config schema with the surface's defaults, checks. */
+function sizePolicyBasics(defaults: InstanceSizeConfig, surface: string) {
+  return {
+    family: "instance-size",
+    severity: "medium",
+    enforcementLevel: "mandatory",
+    remediationSteps: SIZE_REMEDIATION,
+    unknownValues: SIZE_UNKNOWNS,
+    config: sizeConfig(defaults, surface),
+    validateConfig: validateSizeConfig,
+  } as const;
+}
+
 export const instanceSizeEc2 = defineResourcePolicy<InstanceSizeConfig>({
   name: "instance-size-ec2",
-  family: "instance-size",
+  ...sizePolicyBasics(
+    { maxSize: "2xlarge", allowedFamilies: [], deniedFamilies: [], allowAccelerators: true },
+    "EC2 instances and launch templates",
+  ),
   description:
     "EC2 instances, spot requests and launch templates (the training host) must use an allowed family and a size " +
     "no larger than the configured maximum.",
-  severity: "medium",
-  enforcementLevel: "mandatory",
-  remediationSteps: SIZE_REMEDIATION,
-  unknownValues: SIZE_UNKNOWNS,
   checks: [
     "`aws.ec2.Instance`, `aws.ec2.SpotInstanceRequest`, `aws.ec2.LaunchTemplate` `instanceType` (unset passes: the type comes from elsewhere)",
     "`aws.ec2.LaunchTemplate` `instanceRequirements` (attribute-based selection): `allowedInstanceTypes` must list exact types, each checked; a missing list or a wildcard entry is reported",
     "size ≤ `maxSize`; family in `allowedFamilies` or not in `deniedFamilies`; accelerators only if `allowAccelerators`",
     "unparseable types and SageMaker `ml.` types on EC2 are reported",
   ],
-  config: sizeConfig(
-    { maxSize: "2xlarge", allowedFamilies: [], deniedFamilies: [], allowAccelerators: true },
-    "EC2 instances and launch templates",
-  ),
-  validateConfig: validateSizeConfig,
   rules: [
     onType<aws.ec2.InstanceArgs, InstanceSizeConfig>("aws:ec2/instance:Instance", (instance, ctx) =>
       checkInstanceType(ctx, "instanceType", () => instance.instanceType, "ec2"),
@@ -267,20 +274,14 @@ export const instanceSizeEc2 = defineResourcePolicy<InstanceSizeConfig>({
 
 export const instanceSizeNotebook = defineResourcePolicy<InstanceSizeConfig>({
   name: "instance-size-notebook",
-  family: "instance-size",
-  description:
-    "SageMaker notebook instances must use an allowed family and a size no larger than the configured maximum; " +
-    "training belongs on the training host, not the notebook.",
-  severity: "medium",
-  enforcementLevel: "mandatory",
-  remediationSteps: SIZE_REMEDIATION,
-  unknownValues: SIZE_UNKNOWNS,
-  checks: ["`aws.sagemaker.NotebookInstance` `instanceType` (must carry the `ml.` prefix)"],
-  config: sizeConfig(
+  ...sizePolicyBasics(
     { maxSize: "xlarge", allowedFamilies: [], deniedFamilies: [], allowAccelerators: false },
     "notebook instances",
   ),
-  validateConfig: validateSizeConfig,
+  description:
+    "SageMaker notebook instances must use an allowed family and a size no larger than the configured maximum; " +
+    "training belongs on the training host, not the notebook.",
+  checks: ["`aws.sagemaker.NotebookInstance` `instanceType` (must carry the `ml.` prefix)"],
   rules: [
     onType<aws.sagemaker.NotebookInstanceArgs, InstanceSizeConfig>(
       "aws:sagemaker/notebookInstance:NotebookInstance",
@@ -291,23 +292,17 @@ export const instanceSizeNotebook = defineResourcePolicy<InstanceSizeConfig>({
 
 export const instanceSizeEndpoint = defineResourcePolicy<InstanceSizeConfig>({
   name: "instance-size-endpoint",
-  family: "instance-size",
+  ...sizePolicyBasics(
+    { maxSize: "2xlarge", allowedFamilies: [], deniedFamilies: [], allowAccelerators: false },
+    "endpoint variants",
+  ),
   description:
     "Every production and shadow variant of a SageMaker endpoint configuration must use an allowed family and a " +
     "size no larger than the configured maximum.",
-  severity: "medium",
-  enforcementLevel: "mandatory",
-  remediationSteps: SIZE_REMEDIATION,
-  unknownValues: SIZE_UNKNOWNS,
   checks: [
     "`aws.sagemaker.EndpointConfiguration` `productionVariants[].instanceType` and `shadowProductionVariants[].instanceType` (serverless variants have none and pass)",
     "Elastic Inference `acceleratorType` counts as an accelerator",
   ],
-  config: sizeConfig(
-    { maxSize: "2xlarge", allowedFamilies: [], deniedFamilies: [], allowAccelerators: false },
-    "endpoint variants",
-  ),
-  validateConfig: validateSizeConfig,
   rules: [
     onType<aws.sagemaker.EndpointConfigurationArgs, InstanceSizeConfig>(
       "aws:sagemaker/endpointConfiguration:EndpointConfiguration",

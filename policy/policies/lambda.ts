@@ -194,7 +194,7 @@ export const lambdaInvokeEndpointScoped = defineResourcePolicy({
         if (seen.has(statement.index)) continue;
         seen.add(statement.index);
         const where = statementPath(property, statement, document);
-        if (statement.notResources.length > 0) {
+        if (statement.hasNotResource) {
           ctx.report({
             property: where,
             problem: `allows ${action} on NotResource ${JSON.stringify(statement.notResources)}: every other endpoint`,

@@ -7,9 +7,32 @@
  * minimum IMDS version is 1: an omission must not pass (Checkov's CKV_AWS_122 passes it, which is wrong).
  */
 import type * as aws from "@pulumi/aws";
-import { defineResourcePolicy, onType } from "./framework";
+import { defineResourcePolicy, onType, type ResourceRuleContext } from "./framework";
 
 const NOTEBOOK = "aws:sagemaker/notebookInstance:NotebookInstance";
+
+/**
+ * Requires an Enabled/Disabled notebook field to be exactly "Disabled". Unset means Enabled (the AWS default) and
+ * is reported; an unknown value fails closed, since it could be Enabled.
+ */
+function requireDisabled(
+  ctx: ResourceRuleContext<Record<string, never>>,
+  property: string,
+  read: () => string | undefined,
+  message: { consequence: string; fix: string },
+): void {
+  const value = ctx.probe(property, read);
+  if (!value.known) return ctx.failClosed(value, "an unknown value could be Enabled");
+  if (value.value === "Disabled") return;
+  ctx.report({
+    property,
+    problem:
+      value.value === undefined
+        ? `is unset, which means Enabled (the AWS default): ${message.consequence}`
+        : `is "${value.value}": ${message.consequence}`,
+    fix: message.fix,
+  });
+}
 
 export const notebookNoDirectInternet = defineResourcePolicy({
   name: "notebook-no-direct-internet",
@@ -31,20 +54,12 @@ export const notebookNoDirectInternet = defineResourcePolicy({
     '`directInternetAccess` is exactly "Disabled"; unset means Enabled (the AWS default) and is reported.',
   ],
   rules: [
-    onType<aws.sagemaker.NotebookInstanceArgs>(NOTEBOOK, (nb, ctx) => {
-      const access = ctx.probe("directInternetAccess", () => nb.directInternetAccess);
-      if (!access.known) return ctx.failClosed(access, "an unknown value could be Enabled");
-      if (access.value !== "Disabled") {
-        ctx.report({
-          property: "directInternetAccess",
-          problem:
-            access.value === undefined
-              ? "is unset, which means Enabled (the AWS default): the notebook gets a public internet path"
-              : `is "${access.value}": the notebook gets a public internet path`,
-          fix: 'set directInternetAccess to "Disabled" with subnetId and securityGroups',
-        });
-      }
-    }),
+    onType<aws.sagemaker.NotebookInstanceArgs>(NOTEBOOK, (nb, ctx) =>
+      requireDisabled(ctx, "directInternetAccess", () => nb.directInternetAccess, {
+        consequence: "the notebook gets a public internet path",
+        fix: 'set directInternetAccess to "Disabled" with subnetId and securityGroups',
+      }),
+    ),
   ],
 });
 
@@ -64,20 +79,12 @@ export const notebookNoRootAccess = defineResourcePolicy({
   },
   checks: ['`rootAccess` is exactly "Disabled"; unset means Enabled (the AWS default) and is reported.'],
   rules: [
-    onType<aws.sagemaker.NotebookInstanceArgs>(NOTEBOOK, (nb, ctx) => {
-      const root = ctx.probe("rootAccess", () => nb.rootAccess);
-      if (!root.known) return ctx.failClosed(root, "an unknown value could be Enabled");
-      if (root.value !== "Disabled") {
-        ctx.report({
-          property: "rootAccess",
-          problem:
-            root.value === undefined
-              ? "is unset, which means Enabled (the AWS default): notebook users get root"
-              : `is "${root.value}": notebook users get root`,
-          fix: 'set rootAccess to "Disabled" and install software from a lifecycle configuration',
-        });
-      }
-    }),
+    onType<aws.sagemaker.NotebookInstanceArgs>(NOTEBOOK, (nb, ctx) =>
+      requireDisabled(ctx, "rootAccess", () => nb.rootAccess, {
+        consequence: "notebook users get root",
+        fix: 'set rootAccess to "Disabled" and install software from a lifecycle configuration',
+      }),
+    ),
   ],
 });
 

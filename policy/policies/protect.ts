@@ -80,7 +80,16 @@ export const statefulResourcesProtected = defineResourcePolicy<Config>({
     },
   },
   // One rule per default type: the framework reports other types as not applicable. A type added through config
-  // only is checked when it is also in the default list, so adding types means extending DEFAULT_STATEFUL_TYPES.
+  // only could never be checked, so such an entry is a config error (reported) rather than a silent no-op; adding
+  // types means extending DEFAULT_STATEFUL_TYPES.
+  validateConfig: (config) =>
+    config.statefulTypes
+      .filter((type) => !DEFAULT_STATEFUL_TYPES.includes(type))
+      .map(
+        (type) =>
+          `statefulTypes entry "${type}" is not a type this policy can check (it checks ` +
+          `${DEFAULT_STATEFUL_TYPES.join(", ")}); remove it, or add it to DEFAULT_STATEFUL_TYPES in policy/policies/protect.ts`,
+      ),
   rules: DEFAULT_STATEFUL_TYPES.map((type) => ({ type, check: checkProtected })),
 });
 

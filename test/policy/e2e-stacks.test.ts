@@ -6,9 +6,9 @@
  */
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
-import { startPolicyPack, type PolicyAnalyzer, type PolicyViolation } from "../../tools/lib/analyzer-client";
+import { type PolicyViolation } from "../../tools/lib/analyzer-client";
 import { runProgram } from "../../tools/lib/program-runner";
-import { ensurePolicyPackBuilt, POLICY_DIR } from "./e2e-support";
+import { POLICY_DIR, usePolicyPack } from "./e2e-support";
 
 function describeViolation(v: PolicyViolation): string {
   return `${v.policyName} (${v.phase}) ${v.urn}: ${v.message.split("\n").slice(1).join(" ") || v.message}`;
@@ -16,16 +16,7 @@ function describeViolation(v: PolicyViolation): string {
 
 describe("dev and prod stacks pass every mandatory policy (program runner + CLI runner + gRPC)", function () {
   this.timeout(300_000);
-  let pack: PolicyAnalyzer;
-
-  before(async () => {
-    ensurePolicyPackBuilt();
-    pack = await startPolicyPack({ policyPackDir: POLICY_DIR });
-  });
-
-  after(async () => {
-    await pack?.close();
-  });
+  const pack = usePolicyPack();
 
   for (const stack of ["dev", "prod"]) {
     it(`${stack}: no mandatory violation with policy/config/${stack}.json`, async () => {
@@ -49,9 +40,9 @@ describe("dev and prod stacks pass every mandatory policy (program runner + CLI 
         );
       }
 
-      await pack.configureStack({ project: program.stack.project, stack });
-      await pack.configure(join(POLICY_DIR, "config", `${stack}.json`));
-      const analysis = await pack.analyzeCapturedStack(program.stack);
+      await pack().configureStack({ project: program.stack.project, stack });
+      await pack().configure(join(POLICY_DIR, "config", `${stack}.json`));
+      const analysis = await pack().analyzeCapturedStack(program.stack);
       assert.equal(analysis.analyzedResources, resources.length);
 
       const mandatory = analysis.violations.filter((v) => v.enforcementLevel === "mandatory");

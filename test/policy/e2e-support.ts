@@ -7,6 +7,11 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { CapturedResource, CapturedResourceOptions } from "../../components/lib/resource-graph";
+import {
+  startPolicyPack,
+  type PolicyAnalyzer,
+  type StartPolicyPackOptions,
+} from "../../tools/lib/analyzer-client";
 
 export const REPO = join(__dirname, "..", "..");
 export const POLICY_DIR = join(REPO, "policy");
@@ -80,5 +85,24 @@ export function captured(
     ...extra,
     inputs,
     options: { ...NO_OPTIONS, ...extra.options },
+  };
+}
+
+/**
+ * Starts the compiled pack as the CLI does (building it first when stale) in a `before` hook of the enclosing
+ * describe, and closes it in `after`. Returns an accessor, since the pack exists only once the hook has run.
+ */
+export function usePolicyPack(stack?: StartPolicyPackOptions["stack"]): () => PolicyAnalyzer {
+  let pack: PolicyAnalyzer | undefined;
+  before(async () => {
+    ensurePolicyPackBuilt();
+    pack = await startPolicyPack({ policyPackDir: POLICY_DIR, ...(stack ? { stack } : {}) });
+  });
+  after(async () => {
+    await pack?.close();
+  });
+  return () => {
+    if (!pack) throw new Error("the policy pack is not running: call usePolicyPack inside a describe block");
+    return pack;
   };
 }

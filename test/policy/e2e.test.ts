@@ -9,31 +9,13 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { allPolicies } from "../../policy/policies";
 import { exemptionTagKey } from "../../policy/policies/framework";
-import {
-  startPolicyPack,
-  UNKNOWN,
-  type PolicyAnalyzer,
-  type PolicyViolation,
-} from "../../tools/lib/analyzer-client";
-import { captured, ensurePolicyPackBuilt, POLICY_DIR } from "./e2e-support";
+import { UNKNOWN, type PolicyViolation } from "../../tools/lib/analyzer-client";
+import { captured, POLICY_DIR, usePolicyPack } from "./e2e-support";
+import { compliantNotebookInputs as notebookInputs } from "./support/fixtures";
 
 const NOTEBOOK = "aws:sagemaker/notebookInstance:NotebookInstance";
 const BUCKET = "aws:s3/bucket:Bucket";
 const BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
-
-/** A notebook every policy of the pack accepts. */
-function notebookInputs(): Record<string, unknown> {
-  return {
-    instanceType: "ml.t3.medium",
-    roleArn: "arn:aws:iam::123456789012:role/notebook",
-    directInternetAccess: "Disabled",
-    rootAccess: "Disabled",
-    subnetId: "subnet-0123456789abcdef0",
-    securityGroups: ["sg-0123456789abcdef0"],
-    kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-    instanceMetadataServiceConfiguration: { minimumInstanceMetadataServiceVersion: "2" },
-  };
-}
 
 const protectedNotebook = (inputs: Record<string, unknown>, name = "explore") =>
   captured(NOTEBOOK, name, inputs, { options: { protect: true } });
@@ -43,22 +25,14 @@ const byPolicy = (violations: readonly PolicyViolation[], name: string) =>
 
 describe("policy pack end to end (CLI runner + gRPC)", function () {
   this.timeout(180_000);
-  let pack: PolicyAnalyzer;
-
-  before(async () => {
-    ensurePolicyPackBuilt();
-    pack = await startPolicyPack({
-      policyPackDir: POLICY_DIR,
-      stack: { project: "ml-platform", stack: "dev", tags: { "ml-platform:environment": "dev" } },
-    });
-  });
-
-  after(async () => {
-    await pack?.close();
+  const pack = usePolicyPack({
+    project: "ml-platform",
+    stack: "dev",
+    tags: { "ml-platform:environment": "dev" },
   });
 
   it("loads under the CLI's runner and reports every policy with its metadata and configSchema", async () => {
-    const info = await pack.getAnalyzerInfo();
+    const info = await pack().getAnalyzerInfo();
     const pkg = JSON.parse(readFileSync(join(POLICY_DIR, "package.json"), "utf8"));
     assert.equal(info.name, "ml-platform");
     assert.equal(info.version, pkg.version);
@@ -84,7 +58,7 @@ describe("policy pack end to end (CLI runner + gRPC)", function () {
   });
 
   it("Configure sends every policy's level and schema defaults, as the CLI does", async () => {
-    const sent = await pack.configure();
+    const sent = await pack().configure();
     for (const policy of allPolicies) {
       const entry = sent.config[policy.name];
       assert.equal(entry.enforcementLevel, policy.enforcementLevel, policy.name);
@@ -99,11 +73,11 @@ describe("policy pack end to end (CLI runner + gRPC)", function () {
   });
 
   it("Analyze: a compliant resource yields nothing, a violating one the expected violation", async () => {
-    await pack.configure();
-    const clean = await pack.analyze(protectedNotebook(notebookInputs()));
+    await pack().configure();
+    const clean = await pack().analyze(protectedNotebook(notebookInputs()));
     assert.deepEqual(clean.violations, []);
 
-    const rooted = await pack.analyze(protectedNotebook({ ...notebookInputs(), rootAccess: "Enabled" }));
+    const rooted = await pack().analyze(protectedNotebook({ ...notebookInputs(), rootAccess: "Enabled" }));
     assert.equal(rooted.violations.length, 1);
     const [v] = rooted.violations;
     assert.equal(v.policyName, "notebook-no-root-access");
@@ -119,8 +93,8 @@ describe("policy pack end to end (CLI runner + gRPC)", function () {
   });
 
   it("Analyze sees the protect option (stateful-resources-protected)", async () => {
-    await pack.configure();
-    const result = await pack.analyze(captured(NOTEBOOK, "explore", notebookInputs()));
+    await pack().configure();
+    const result = await pack().analyze(captured(NOTEBOOK, "explore", notebookInputs()));
     assert.deepEqual(
       result.violations.map((v) => v.policyName),
       ["stateful-resources-protected"],
@@ -128,14 +102,14 @@ describe("policy pack end to end (CLI runner + gRPC)", function () {
   });
 
   it("Analyze: unknown values fail closed or defer per policy", async () => {
-    await pack.configure({ all: "mandatory" });
-    const failClosed = await pack.analyze(protectedNotebook({ ...notebookInputs(), rootAccess: UNKNOWN }));
+    await pack().configure({ all: "mandatory" });
+    const failClosed = await pack().analyze(protectedNotebook({ ...notebookInputs(), rootAccess: UNKNOWN }));
     const [closed] = byPolicy(failClosed.violations, "notebook-no-root-access");
     assert.equal(closed.enforcementLevel, "mandatory");
     assert.equal(closed.skippedOnUnknown, false);
     assert.match(closed.message, /rootAccess is unknown during preview, and this policy fails closed/);
 
-    const deferred = await pack.analyze(protectedNotebook({ ...notebookInputs(), kmsKeyId: UNKNOWN }));
+    const deferred = await pack().analyze(protectedNotebook({ ...notebookInputs(), kmsKeyId: UNKNOWN }));
     const [skipped] = byPolicy(deferred.violations, "notebook-kms-encryption");
     // The runtime downgrades a policy that hit an unknown to advisory, even under `all: mandatory`.
     assert.equal(skipped.enforcementLevel, "advisory");
@@ -143,9 +117,9 @@ describe("policy pack end to end (CLI runner + gRPC)", function () {
   });
 
   it("AnalyzeStack runs stack rules over outputs and property dependencies", async () => {
-    await pack.configure();
+    await pack().configure();
     const bucket = captured(BUCKET, "artifacts", { forceDestroy: false }, { options: { protect: true } });
-    const lonely = await pack.analyzeStack([bucket]);
+    const lonely = await pack().analyzeStack([bucket]);
     const [missing] = byPolicy(lonely.violations, "s3-public-access-block");
     assert.equal(missing.urn, bucket.urn);
     assert.equal(missing.phase, "analyzeStack");
@@ -162,33 +136,33 @@ describe("policy pack end to end (CLI runner + gRPC)", function () {
       },
       { propertyDependencies: { bucket: [bucket.urn] }, dependencies: [bucket.urn] },
     );
-    const locked = await pack.analyzeStack([bucket, block]);
+    const locked = await pack().analyzeStack([bucket, block]);
     assert.deepEqual(byPolicy(locked.violations, "s3-public-access-block"), []);
   });
 
   it("enforcement levels come from policy/config/dev.json and prod.json", async () => {
     const rooted = protectedNotebook({ ...notebookInputs(), rootAccess: "Enabled" });
-    await pack.configure(join(POLICY_DIR, "config", "dev.json"));
-    const dev = byPolicy((await pack.analyze(rooted)).violations, "notebook-no-root-access");
+    await pack().configure(join(POLICY_DIR, "config", "dev.json"));
+    const dev = byPolicy((await pack().analyze(rooted)).violations, "notebook-no-root-access");
     assert.equal(dev[0]?.enforcementLevel, "advisory");
 
-    await pack.configure(join(POLICY_DIR, "config", "prod.json"));
-    const prod = byPolicy((await pack.analyze(rooted)).violations, "notebook-no-root-access");
+    await pack().configure(join(POLICY_DIR, "config", "prod.json"));
+    const prod = byPolicy((await pack().analyze(rooted)).violations, "notebook-no-root-access");
     assert.equal(prod[0]?.enforcementLevel, "mandatory");
 
     // Protection of stateful resources is only advice in dev, but blocks prod.
     const unprotected = captured(NOTEBOOK, "explore", notebookInputs());
     const protectLevel = async () =>
-      byPolicy((await pack.analyze(unprotected)).violations, "stateful-resources-protected")[0]
+      byPolicy((await pack().analyze(unprotected)).violations, "stateful-resources-protected")[0]
         ?.enforcementLevel;
     assert.equal(await protectLevel(), "mandatory");
-    await pack.configure(join(POLICY_DIR, "config", "dev.json"));
+    await pack().configure(join(POLICY_DIR, "config", "dev.json"));
     assert.equal(await protectLevel(), "advisory");
   });
 
   it("an exemption with a reason silences a policy; one without a reason is itself a violation", async () => {
     const rooted = { ...notebookInputs(), rootAccess: "Enabled" };
-    await pack.configure({
+    await pack().configure({
       "notebook-no-root-access": {
         exemptions: [
           { resource: "legacy", reason: "vendor image needs root until ML-77 lands" },
@@ -196,22 +170,22 @@ describe("policy pack end to end (CLI runner + gRPC)", function () {
         ],
       },
     });
-    assert.deepEqual((await pack.analyze(protectedNotebook(rooted, "legacy"))).violations, []);
-    const sloppy = (await pack.analyze(protectedNotebook(rooted, "sloppy"))).violations;
+    assert.deepEqual((await pack().analyze(protectedNotebook(rooted, "legacy"))).violations, []);
+    const sloppy = (await pack().analyze(protectedNotebook(rooted, "sloppy"))).violations;
     assert.equal(sloppy.length, 2);
     assert.ok(sloppy.some((v) => /without a written reason/.test(v.message)));
 
-    await pack.configure();
+    await pack().configure();
     const tagged = protectedNotebook({
       ...rooted,
       tags: { [exemptionTagKey("notebook-no-root-access")]: "vendor image needs root until ML-77 lands" },
     });
-    assert.deepEqual((await pack.analyze(tagged)).violations, []);
+    assert.deepEqual((await pack().analyze(tagged)).violations, []);
   });
 
   it("invalid policy config is rejected before Configure, naming the policy and property", async () => {
     await assert.rejects(
-      pack.configure({ "sg-no-public-ingress": { allowedPublicPorts: "443" } }),
+      pack().configure({ "sg-no-public-ingress": { allowedPublicPorts: "443" } }),
       (e: Error & { kind?: string }) =>
         e.kind === "config" && /sg-no-public-ingress: allowedPublicPorts: must be array/.test(e.message),
     );

@@ -61,6 +61,15 @@ describe("iam-no-passrole-wildcard", () => {
         delete s.Resource;
         s.NotResource = EXECUTION_ROLE;
       },
+      (s) => {
+        delete s.Resource;
+        s.NotResource = []; // excepts nothing: every role
+      },
+      (s) => {
+        delete s.Action;
+        s.NotAction = []; // excepts nothing: every action
+        s.Resource = "*";
+      },
     ];
     for (const mutate of cases) {
       const doc = document(mutate);

@@ -198,6 +198,22 @@ describe("policy iam-no-full-access", () => {
     assert.equal(strict.violations.length, 1);
   });
 
+  it("leaves service power-user and job-function policies to the deny list (not FullAccess by name)", async () => {
+    // Decision: AWSCodeCommitPowerUser and job-function/SystemAdministrator are broad but service- or
+    // role-scoped, and not among the FullAccess/AdministratorAccess/PowerUserAccess names. Teams that want
+    // them denied add the names to deniedManagedPolicies.
+    const role = compliantRole();
+    role.props.managedPolicyArns = [
+      "arn:aws:iam::aws:policy/AWSCodeCommitPowerUser",
+      "arn:aws-us-gov:iam::aws:policy/job-function/SystemAdministrator",
+    ];
+    assert.deepEqual((await runResourcePolicy(iamNoFullAccess, role)).violations, []);
+    const strict = await runResourcePolicy(iamNoFullAccess, role, {
+      config: { deniedManagedPolicies: ["*FullAccess*", "*PowerUser*", "SystemAdministrator"] },
+    });
+    assert.equal(strict.violations.length, 2);
+  });
+
   it("honours an exemption tag with a reason", async () => {
     const role = compliantRole();
     role.props.managedPolicyArns = ["arn:aws:iam::aws:policy/AdministratorAccess"];
@@ -213,6 +229,15 @@ describe("policy iam-no-wildcard-permissions", () => {
     ["UserPolicy", "aws:iam/userPolicy:UserPolicy"],
     ["GroupPolicy", "aws:iam/groupPolicy:GroupPolicy"],
   ];
+
+  /** The messages for a document resource named "p", asserting there is exactly one. */
+  async function theOneMessage(type: string, policy: unknown): Promise<string[]> {
+    const texts = messages(
+      await runResourcePolicy(iamNoWildcardPermissions, { type, name: "p", props: { policy } }),
+    );
+    assert.equal(texts.length, 1, texts.join("\n"));
+    return texts;
+  }
 
   it("passes the compliant role and scoped documents on every document resource", async () => {
     assert.deepEqual(await runResourcePolicy(iamNoWildcardPermissions, compliantRole()), { violations: [] });
@@ -254,6 +279,23 @@ describe("policy iam-no-wildcard-permissions", () => {
     const texts = messages(await runResourcePolicy(iamNoWildcardPermissions, role));
     assert.equal(texts.length, 1);
     assert.match(texts[0], /inlinePolicies\[1\]\.policy Statement allows Action "\*" on Resource "\*"/);
+  });
+
+  it("reports an Allow statement without Action or Resource, naming what is missing", async () => {
+    const policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*" }] };
+    const [text] = await theOneMessage(docTypes[0][1], policy);
+    assert.match(
+      text,
+      /"p": policy Statement\[0\] is an Allow that has no Resource or NotResource, which IAM rejects in an identity policy.*Fix: give every Allow statement/,
+    );
+  });
+
+  it("reads a Principal smuggled into an identity policy as no exemption", async () => {
+    const policy = {
+      Statement: { Effect: "Allow", Principal: { AWS: "*" }, Action: "iam:*", Resource: "*" },
+    };
+    const [text] = await theOneMessage(docTypes[1][1], policy);
+    assert.match(text, /policy Statement allows Action "iam:\*" on Resource "\*"/);
   });
 
   it("reports a malformed document instead of passing or crashing", async () => {

@@ -194,6 +194,13 @@ describe("Lambda hardening policies", () => {
         ],
         [
           (s) => {
+            delete s.Resource;
+            s.NotResource = [];
+          },
+          /on NotResource \[\]: every other endpoint/,
+        ],
+        [
+          (s) => {
             s.Action = ["sagemaker:Invoke*"];
             s.Resource = "*";
           },

@@ -6,13 +6,8 @@
  */
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
-import {
-  startPolicyPack,
-  UNKNOWN,
-  type PolicyAnalyzer,
-  type PolicyViolation,
-} from "../../tools/lib/analyzer-client";
-import { captured, ensurePolicyPackBuilt, POLICY_DIR } from "./e2e-support";
+import { UNKNOWN, type PolicyViolation } from "../../tools/lib/analyzer-client";
+import { captured, POLICY_DIR, usePolicyPack } from "./e2e-support";
 import { LEGITIMATE, SNEAK_ATTEMPTS } from "./support/iam-corpus";
 
 const IAM = ["iam-no-full-access", "iam-no-wildcard-permissions"];
@@ -21,25 +16,13 @@ const mine = (violations: readonly PolicyViolation[], names: readonly string[]) 
 
 describe("must-have rules end to end (CLI runner + gRPC)", function () {
   this.timeout(180_000);
-  let pack: PolicyAnalyzer;
-
-  before(async () => {
-    ensurePolicyPackBuilt();
-    pack = await startPolicyPack({
-      policyPackDir: POLICY_DIR,
-      stack: { project: "ml-platform", stack: "dev" },
-    });
-  });
-
-  after(async () => {
-    await pack?.close();
-  });
+  const pack = usePolicyPack({ project: "ml-platform", stack: "dev" });
 
   it("catches every IAM sneak attempt and passes every legitimate document", async () => {
-    await pack.configure(join(POLICY_DIR, "config", "prod.json"));
+    await pack().configure(join(POLICY_DIR, "config", "prod.json"));
     const missed: string[] = [];
     for (const [description, resource] of SNEAK_ATTEMPTS) {
-      const result = await pack.analyze(captured(resource.type, "subject", resource.props));
+      const result = await pack().analyze(captured(resource.type, "subject", resource.props));
       const found = mine(result.violations, IAM);
       if (found.length === 0 || found.some((v) => v.skippedOnUnknown || v.enforcementLevel !== "mandatory")) {
         missed.push(description);
@@ -49,19 +32,19 @@ describe("must-have rules end to end (CLI runner + gRPC)", function () {
 
     const flagged: string[] = [];
     for (const [description, resource] of LEGITIMATE) {
-      const result = await pack.analyze(captured(resource.type, "subject", resource.props));
+      const result = await pack().analyze(captured(resource.type, "subject", resource.props));
       if (mine(result.violations, IAM).length > 0) flagged.push(description);
     }
     assert.deepEqual(flagged, [], "legitimate documents flagged over gRPC");
   });
 
   it("defers an unknown policy ARN as advisory, but fails closed on an unknown instance type", async () => {
-    await pack.configure(join(POLICY_DIR, "config", "prod.json"));
+    await pack().configure(join(POLICY_DIR, "config", "prod.json"));
     const attachment = captured("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "attach", {
       role: "exec",
       policyArn: UNKNOWN,
     });
-    const [deferred] = mine((await pack.analyze(attachment)).violations, IAM);
+    const [deferred] = mine((await pack().analyze(attachment)).violations, IAM);
     assert.equal(deferred.policyName, "iam-no-full-access");
     assert.equal(deferred.skippedOnUnknown, true);
     assert.equal(
@@ -74,7 +57,7 @@ describe("must-have rules end to end (CLI runner + gRPC)", function () {
       instanceType: UNKNOWN,
       roleArn: "arn:aws:iam::123456789012:role/nb",
     });
-    const [closed] = mine((await pack.analyze(notebook)).violations, ["instance-size-notebook"]);
+    const [closed] = mine((await pack().analyze(notebook)).violations, ["instance-size-notebook"]);
     assert.equal(closed.skippedOnUnknown, false);
     assert.equal(closed.enforcementLevel, "mandatory");
     assert.match(closed.message, /instanceType is unknown during preview, and this policy fails closed/);
@@ -91,16 +74,16 @@ describe("must-have rules end to end (CLI runner + gRPC)", function () {
         },
       ],
     });
-    await pack.configure(join(POLICY_DIR, "config", "prod.json"));
-    assert.deepEqual(mine((await pack.analyze(config)).violations, ["instance-size-endpoint"]), []);
-    await pack.configure(join(POLICY_DIR, "config", "dev.json"));
-    const [dev] = mine((await pack.analyze(config)).violations, ["instance-size-endpoint"]);
+    await pack().configure(join(POLICY_DIR, "config", "prod.json"));
+    assert.deepEqual(mine((await pack().analyze(config)).violations, ["instance-size-endpoint"]), []);
+    await pack().configure(join(POLICY_DIR, "config", "dev.json"));
+    const [dev] = mine((await pack().analyze(config)).violations, ["instance-size-endpoint"]);
     assert.match(dev.message, /size 2xlarge exceeds the maximum xlarge/);
     assert.equal(dev.enforcementLevel, "mandatory");
   });
 
   it("checks scale-in cooldowns and reports a SageMaker target without a policy via AnalyzeStack", async () => {
-    await pack.configure(join(POLICY_DIR, "config", "prod.json"));
+    await pack().configure(join(POLICY_DIR, "config", "prod.json"));
     const resourceId = "endpoint/dogs/variant/AllTraffic";
     const dimension = "sagemaker:variant:DesiredInstanceCount";
     const target = captured("aws:appautoscaling/target:Target", "dogs-target", {
@@ -122,12 +105,12 @@ describe("must-have rules end to end (CLI runner + gRPC)", function () {
       },
       { propertyDependencies: { resourceId: [target.urn] }, dependencies: [target.urn] },
     );
-    const [cooldown] = mine((await pack.analyze(policy)).violations, ["autoscaling-scale-in-cooldown"]);
+    const [cooldown] = mine((await pack().analyze(policy)).violations, ["autoscaling-scale-in-cooldown"]);
     assert.match(cooldown.message, /scaleInCooldown is 60 seconds, below the minimum of 300/);
 
-    const covered = await pack.analyzeStack([target, policy]);
+    const covered = await pack().analyzeStack([target, policy]);
     assert.deepEqual(mine(covered.violations, ["autoscaling-sagemaker-target-has-policy"]), []);
-    const alone = await pack.analyzeStack([target]);
+    const alone = await pack().analyzeStack([target]);
     const [missing] = mine(alone.violations, ["autoscaling-sagemaker-target-has-policy"]);
     assert.equal(missing.urn, target.urn);
     assert.equal(missing.enforcementLevel, "mandatory");

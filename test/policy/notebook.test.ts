@@ -6,24 +6,10 @@ import {
   notebookNoRootAccess,
 } from "../../policy/policies/notebook";
 import { exemptionTagKey } from "../../policy/policies/framework";
+import { compliantNotebookInputs as compliant } from "./support/fixtures";
 import { messages, runResourcePolicy, unknown } from "./support/harness";
 
 const NOTEBOOK = "aws:sagemaker/notebookInstance:NotebookInstance";
-
-/** A notebook that passes every notebook rule; each case mutates a copy. */
-function compliant(): Record<string, any> {
-  return {
-    instanceType: "ml.t3.medium",
-    roleArn: "arn:aws:iam::123456789012:role/notebook",
-    directInternetAccess: "Disabled",
-    rootAccess: "Disabled",
-    subnetId: "subnet-0123456789abcdef0",
-    securityGroups: ["sg-0123456789abcdef0"],
-    kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-    instanceMetadataServiceConfiguration: { minimumInstanceMetadataServiceVersion: "2" },
-    platformIdentifier: "notebook-al2023-v1",
-  };
-}
 
 function notebook(mutate: (p: Record<string, any>) => void = () => undefined) {
   const props = compliant();

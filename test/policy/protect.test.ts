@@ -46,4 +46,15 @@ describe("stateful-resources-protected", () => {
     assert.deepEqual(messages(result), []);
     assert.match(result.notApplicable ?? "", /not in statefulTypes/);
   });
+
+  it("reports a statefulTypes entry it cannot check instead of ignoring it, and checks with the defaults", async () => {
+    const config = { statefulTypes: ["aws:s3/bucket:Bucket", "aws:opensearch/domain:Domain"] };
+    const texts = messages(await runResourcePolicy(statefulResourcesProtected, bucket(false), { config }));
+    assert.equal(texts.length, 2);
+    assert.match(
+      texts[0],
+      /policy config "stateful-resources-protected" is invalid: statefulTypes entry "aws:opensearch\/domain:Domain" is not a type this policy can check/,
+    );
+    assert.match(texts[1], /protect \(resource option\) is not set/);
+  });
 });

@@ -336,6 +336,35 @@ function makeProvider(provider: AnalyzerProvider): analyzerPb.AnalyzerProviderRe
  * engine does for Analyze and AnalyzeStack. Returns undefined when there is no explicit provider or it is not in
  * the list.
  */
+/** The resource fields an AnalyzeRequest and a stack's AnalyzerResource share. */
+interface ResourceMessage {
+  setType(value: string): unknown;
+  setName(value: string): unknown;
+  setUrn(value: string): unknown;
+  setProperties(value?: Struct): unknown;
+  setOptions(value?: analyzerPb.AnalyzerResourceOptions): unknown;
+  setProvider(value?: analyzerPb.AnalyzerProviderResource): unknown;
+}
+
+/**
+ * Fills the fields both messages carry: `properties` are the inputs for Analyze and the outputs for AnalyzeStack.
+ * Options are always set: without them the pack answers "A more recent version of the Pulumi CLI is required".
+ */
+function setResourceFields<M extends ResourceMessage>(
+  message: M,
+  resource: CapturedResource,
+  properties: Readonly<Record<string, unknown>>,
+  provider: AnalyzerProvider | undefined,
+): M {
+  message.setType(resource.type);
+  message.setName(resource.name);
+  message.setUrn(resource.urn);
+  message.setProperties(toStruct(properties));
+  message.setOptions(makeOptions(resource));
+  if (provider) message.setProvider(makeProvider(provider));
+  return message;
+}
+
 export function findProvider(
   resource: CapturedResource,
   all: readonly CapturedResource[],
@@ -959,13 +988,12 @@ export class PolicyAnalyzer {
    * Diagnostics without a URN are attributed to the analyzed resource.
    */
   async analyze(resource: CapturedResource, options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
-    const req = new analyzerPb.AnalyzeRequest();
-    req.setType(resource.type);
-    req.setName(resource.name);
-    req.setUrn(resource.urn);
-    req.setProperties(toStruct(resource.inputs));
-    req.setOptions(makeOptions(resource));
-    if (options.provider) req.setProvider(makeProvider(options.provider));
+    const req = setResourceFields(
+      new analyzerPb.AnalyzeRequest(),
+      resource,
+      resource.inputs,
+      options.provider,
+    );
     await this.getAnalyzerInfo();
     const res = await this.call<analyzerPb.AnalyzeRequest, analyzerPb.AnalyzeResponse>("analyze", req);
     return {
@@ -981,14 +1009,12 @@ export class PolicyAnalyzer {
   async analyzeStack(resources: readonly CapturedResource[]): Promise<AnalyzeResult> {
     const req = new analyzerPb.AnalyzeStackRequest();
     for (const r of resources) {
-      const ar = new analyzerPb.AnalyzerResource();
-      ar.setType(r.type);
-      ar.setName(r.name);
-      ar.setUrn(r.urn);
-      ar.setProperties(toStruct(r.outputs));
-      ar.setOptions(makeOptions(r));
-      const provider = findProvider(r, resources);
-      if (provider) ar.setProvider(makeProvider(provider));
+      const ar = setResourceFields(
+        new analyzerPb.AnalyzerResource(),
+        r,
+        r.outputs,
+        findProvider(r, resources),
+      );
       if (r.parent) ar.setParent(r.parent);
       ar.setDependenciesList([...r.dependencies]);
       const deps = ar.getPropertydependenciesMap();

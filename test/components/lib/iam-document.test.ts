@@ -3,6 +3,7 @@ import fc from "fast-check";
 import {
   broadManagedPolicyMatch,
   grantsAction,
+  incompleteGrantReason,
   isServiceWideAction,
   isUnboundedResource,
   isWildcardGrant,
@@ -37,6 +38,8 @@ describe("components/lib/iam-document", () => {
           notActions: [],
           resources: ["*"],
           notResources: [],
+          hasNotAction: false,
+          hasNotResource: false,
           hasPrincipal: false,
           hasCondition: false,
         },
@@ -188,6 +191,72 @@ describe("components/lib/iam-document", () => {
     it("treats statements with a Principal (trust and resource policies) as non-grants", () => {
       const doc = parsed({ Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }] });
       assert.deepEqual(wildcardGrants(doc), []);
+    });
+
+    it("reads a Principal in an identity policy (where IAM rejects it) as no exemption", () => {
+      const doc = parsed({
+        Statement: [
+          { Effect: "Allow", Principal: "*", Action: "*", Resource: "*" },
+          { Effect: "Allow", NotPrincipal: { AWS: "x" }, Action: "iam:PassRole", Resource: "*" },
+        ],
+      });
+      assert.deepEqual(
+        wildcardGrants(doc, { identityPolicy: true }).map((g) => g.statement.index),
+        [0],
+      );
+      assert.ok(grantsAction(doc, "iam:PassRole", { identityPolicy: true }));
+      assert.ok(!grantsAction(doc, "iam:PassRole"));
+    });
+
+    it("reads an empty NotAction / NotResource list as every action / every resource", () => {
+      const doc = parsed({
+        Statement: [
+          { Effect: "Allow", NotAction: [], Resource: "*" },
+          { Effect: "Allow", Action: "s3:*", NotResource: [] },
+          { Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" },
+        ],
+      });
+      assert.equal(doc.statements[0].hasNotAction, true);
+      assert.equal(doc.statements[1].hasNotResource, true);
+      assert.equal(doc.statements[2].hasNotAction, false);
+      assert.deepEqual(
+        wildcardGrants(doc).map((g) => g.statement.index),
+        [0, 1],
+      );
+      assert.ok(grantsAction(doc, "iam:PassRole"), "NotAction [] covers iam:PassRole");
+      assert.equal(resourcesFor(doc, "s3:DeleteBucket").unbounded, true);
+    });
+
+    it("names what an incomplete Allow statement lacks", () => {
+      const [noAction, noResource, neither, emptyLists, deny, complete] = parsed({
+        Statement: [
+          { Effect: "Allow", Resource: "*" },
+          { Effect: "Allow", Action: "*" },
+          { Effect: "Allow" },
+          { Effect: "Allow", Action: [], Resource: [] },
+          { Effect: "Deny", Action: "*" },
+          { Effect: "Allow", NotAction: [], NotResource: [] },
+        ],
+      }).statements;
+      assert.equal(incompleteGrantReason(noAction), "has no Action or NotAction");
+      assert.equal(incompleteGrantReason(noResource), "has no Resource or NotResource");
+      assert.equal(
+        incompleteGrantReason(neither),
+        "has no Action or NotAction and no Resource or NotResource",
+      );
+      assert.equal(
+        incompleteGrantReason(emptyLists),
+        "has no Action or NotAction and no Resource or NotResource",
+      );
+      assert.equal(incompleteGrantReason(deny), undefined);
+      assert.equal(incompleteGrantReason(complete), undefined);
+    });
+
+    it("strips a byte-order mark before parsing JSON text", () => {
+      const doc = parsed(
+        `\uFEFF${JSON.stringify({ Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] })}`,
+      );
+      assert.equal(wildcardGrants(doc).length, 1);
     });
 
     it("answers grantsAction and resourcesFor, through wildcards and NotAction", () => {

@@ -229,6 +229,60 @@ export const SNEAK_ATTEMPTS: [string, ResourceInput][] = [
     "an array Statement with one element",
     doc(T.policy, JSON.stringify({ Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] })),
   ],
+  ["upper-case service in an Action array", doc(T.rolePolicy, allow(["S3:*"], ["*"]))],
+  [
+    "empty NotAction list (excepts nothing)",
+    doc(T.policy, stmt({ Effect: "Allow", NotAction: [], Resource: "*" })),
+  ],
+  [
+    "empty NotResource list (excepts nothing)",
+    doc(T.policy, stmt({ Effect: "Allow", Action: "s3:*", NotResource: [] })),
+  ],
+  [
+    "a Principal smuggled into an identity policy",
+    doc(T.policy, stmt({ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" })),
+  ],
+  [
+    "a NotPrincipal smuggled into an inline policy",
+    roleWith({
+      inlinePolicies: [
+        {
+          name: "np",
+          policy: JSON.stringify(
+            stmt({
+              Effect: "Allow",
+              NotPrincipal: { AWS: "arn:aws:iam::1:root" },
+              Action: "iam:*",
+              Resource: "*",
+            }),
+          ),
+        },
+      ],
+    }),
+  ],
+  ["JSON string with a byte-order mark", doc(T.rolePolicy, `\uFEFF${JSON.stringify(allow("*", "*"))}`)],
+  [
+    "pretty-printed JSON with surrounding whitespace",
+    doc(T.policy, `\n\t ${JSON.stringify(allow("ec2:*", "*"), null, 2)}\n`),
+  ],
+  ["Allow * without any Resource element", doc(T.policy, stmt({ Effect: "Allow", Action: "*" }))],
+  ["double-encoded JSON document", doc(T.policy, JSON.stringify(JSON.stringify(allow("*", "*"))))],
+  [
+    "Deny and a lower-case Allow effect in one statement",
+    doc(T.policy, stmt({ Effect: "Deny", effect: "Allow", Action: "*", Resource: "*" })),
+  ],
+  ["every ARN of every service", doc(T.policy, allow("s3:*", "arn:aws:*:*:*:*"))],
+  [
+    "aws-us-gov job-function path",
+    {
+      type: T.pa,
+      props: { roles: ["r"], policyArn: managed("job-function/AdministratorAccess", "aws-us-gov") },
+    },
+  ],
+  [
+    "upper-case ARN",
+    { type: T.rpa, props: { role: "r", policyArn: "ARN:AWS:IAM::AWS:POLICY/ADMINISTRATORACCESS" } },
+  ],
 ];
 
 const ctx: AwsContext = { partition: "aws", region: "us-east-1", accountId: "123456789012" };
@@ -414,6 +468,13 @@ export const LEGITIMATE: [string, ResourceInput][] = [
     }),
   ],
   ["gov-cloud scoped document", doc(T.policy, allow("s3:GetObject", "arn:aws-us-gov:s3:::gov-bucket/*"))],
+  [
+    "AdministratorAccess as a permissions boundary (a limit, not a grant)",
+    roleWith({
+      permissionsBoundary: managed("AdministratorAccess"),
+      managedPolicyArns: [ssmManagedInstanceCoreArn("aws")],
+    }),
+  ],
   [
     "exclusive attachments of scoped policies",
     {
