@@ -3,6 +3,7 @@ import type { CapturedResource } from "../../components/lib/resource-graph";
 import { displayType, keyInputs, optionFlags, planLines } from "../../tools/preview/plan";
 import { sortViolations, type PreviewReport, type ReportedViolation } from "../../tools/preview/preview";
 import { renderText, wrapText } from "../../tools/preview/render-text";
+import { NO_OPTIONS } from "../pricing/graph-builder";
 
 const STACK = "urn:pulumi:dev::ml-platform::pulumi:pulumi:Stack::ml-platform-dev";
 
@@ -23,14 +24,7 @@ function resource(
     propertyDependencies: {},
     inputs,
     outputs: {},
-    options: {
-      protect: false,
-      ignoreChanges: [],
-      retainOnDelete: false,
-      deleteBeforeReplace: false,
-      replaceOnChanges: [],
-      ...options,
-    },
+    options: { ...NO_OPTIONS, ...options },
   };
 }
 
@@ -88,41 +82,37 @@ describe("offline preview: plan and text rendering", () => {
     assert.equal(lines[4].info, "[protect]");
   });
 
-  it("shows the key inputs reviewers look at", () => {
-    assert.deepEqual(
-      keyInputs(
-        resource("aws:lambda/function:Function", "fn", STACK, {
-          runtime: "nodejs22.x",
-          memorySize: 256,
-          timeout: 30,
-          reservedConcurrentExecutions: 5,
-          publish: true,
-          role: "arn:aws:iam::123456789012:role/r",
-        }),
-      ),
+  /** [type, inputs, the key inputs the plan shows]: what a reviewer looks at per type, nothing for unknown types. */
+  const keyInputCases: readonly (readonly [string, Record<string, unknown>, readonly string[]])[] = [
+    [
+      "aws:lambda/function:Function",
+      {
+        runtime: "nodejs22.x",
+        memorySize: 256,
+        timeout: 30,
+        reservedConcurrentExecutions: 5,
+        publish: true,
+        role: "arn:aws:iam::123456789012:role/r",
+      },
       ["runtime=nodejs22.x", "memory=256", "timeout=30", "reserved=5", "publish=true"],
-    );
-    assert.deepEqual(
-      keyInputs(
-        resource("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "ssh", STACK, {
-          ipProtocol: "tcp",
-          fromPort: 22,
-          toPort: 22,
-          cidrIpv4: "10.20.0.0/16",
-        }),
-      ),
+    ],
+    [
+      "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+      { ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "10.20.0.0/16" },
       ["tcp/22 10.20.0.0/16"],
-    );
-    assert.deepEqual(
-      keyInputs(
-        resource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "a", STACK, {
-          policyArn: "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess",
-        }),
-      ),
+    ],
+    [
+      "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+      { policyArn: "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess" },
       ["policy=AmazonSageMakerFullAccess"],
-    );
-    assert.deepEqual(keyInputs(resource("aws:unknown/thing:Thing", "x", STACK, { a: 1 })), []);
-  });
+    ],
+    ["aws:unknown/thing:Thing", { a: 1 }, []],
+  ];
+  for (const [type, inputs, expected] of keyInputCases) {
+    it(`shows the key inputs reviewers look at: ${type}`, () => {
+      assert.deepEqual(keyInputs(resource(type, "r", STACK, inputs)), expected);
+    });
+  }
 
   it("flags resource options", () => {
     const r = resource(

@@ -31,6 +31,13 @@ function parseJson(run: CliResult): PreviewReport {
   return report;
 }
 
+/** Runs the CLI with `--json`, checks the exit code, and returns the validated document. */
+async function runJson(args: readonly string[], expectedCode: number): Promise<PreviewReport> {
+  const run = await runPreviewCli([...args, "--json"]);
+  assert.equal(run.code, expectedCode, describeRun(run));
+  return parseJson(run);
+}
+
 /** A temp project dir with Pulumi.yaml and a copy of a stack file, edited by `edit`. */
 function tempProject(stack: string, edit: (doc: ReturnType<typeof parseDocument>) => void): string {
   const dir = mkdtempSync(join(tmpdir(), "preview-"));
@@ -64,14 +71,19 @@ describe("offline preview CLI (end to end)", function () {
       assert.match(run.stdout, /aws:ec2:Instance .*\[ignoreChanges: ami\]/);
       assert.match(run.stdout, /Policies \(ml-platform@[\d.]+, config policy\/config\/prod\.json\)/);
       assert.match(run.stdout, /Cost estimate for region us-east-1: \$[\d,.]+ – \$[\d,.]+ per month/);
+      // The cost table's columns, each with its rule segment and no segment under nothing.
+      const costHeader =
+        /^Resource +Type +Item +Quantity +Unit price +Monthly \(USD\) +Confidence +Basis\n(.*)$/m.exec(
+          run.stdout,
+        );
+      assert.ok(costHeader, "the cost table's header");
+      assert.equal(costHeader[1].split(/ +/).length, 8, `one rule segment per column: ${costHeader[1]}`);
       assert.match(run.stdout, /No mandatory policy violations\./);
       assert.ok(!run.stdout.includes("\u001b["), "no colour when stdout is not a terminal");
     });
 
     it("--json: one document that matches its schema, with the plan, verdicts and cost of both stacks", async () => {
-      const run = await runPreviewCli(["--json"]);
-      assert.equal(run.code, 0, describeRun(run));
-      const report = parseJson(run);
+      const report = await runJson([], 0);
       assert.equal(report.exitCode, 0);
       assert.deepEqual(
         report.stacks.map((s) => [s.stack, s.status]),
@@ -130,15 +142,10 @@ describe("offline preview CLI (end to end)", function () {
     });
 
     it("a program variant attaching AmazonSageMakerFullAccess", async () => {
-      const run = await runPreviewCli([
-        "--stack",
-        "dev",
-        "--program",
-        join(PROGRAMS, "full-access", "index.ts"),
-        "--json",
-      ]);
-      assert.equal(run.code, 1, describeRun(run));
-      const report = parseJson(run);
+      const report = await runJson(
+        ["--stack", "dev", "--program", join(PROGRAMS, "full-access", "index.ts")],
+        1,
+      );
       const mandatory = report.stacks[0].policy.violations.filter((v) => v.enforcementLevel === "mandatory");
       assert.deepEqual(
         mandatory.map((v) => [v.policyName, v.resourceName]),
@@ -170,21 +177,46 @@ describe("offline preview CLI (end to end)", function () {
     });
   });
 
+  describe("monthly-budget, with each stack's own policy config and only its budget lowered", () => {
+    /** A copy of policy/config/<stack>.json whose monthly-budget budget is $10, enforcement level untouched. */
+    function lowBudgetConfig(stack: string): string {
+      const config = JSON.parse(readFileSync(join(ROOT, "policy/config", `${stack}.json`), "utf8"));
+      config["monthly-budget"] = { ...config["monthly-budget"], budgetUsd: 10 };
+      const dir = mkdtempSync(join(tmpdir(), "preview-"));
+      temps.push(dir);
+      writeFileSync(join(dir, `${stack}.json`), JSON.stringify(config));
+      return join(dir, `${stack}.json`);
+    }
+
+    for (const [stack, level, code] of [
+      ["dev", "advisory", 0],
+      ["prod", "mandatory", 1],
+    ] as const) {
+      it(`is ${level} in ${stack}: over budget exits ${code}`, async () => {
+        const report = await runJson(["--stack", stack, "--policy-config", lowBudgetConfig(stack)], code);
+        const budget = report.stacks[0].policy.violations.filter((v) => v.policyName === "monthly-budget");
+        assert.equal(budget.length, 1, JSON.stringify(report.stacks[0].policy.violations, null, 1));
+        assert.equal(budget[0].enforcementLevel, level);
+        assert.match(budget[0].message, /over the budget of \$10\.00/);
+        const cost = report.stacks[0].cost;
+        assert.equal(cost.status === "ok" && cost.withinBudget, false, "the cost section agrees");
+        assert.deepEqual(
+          report.stacks[0].policy.violations
+            .filter((v) => v.enforcementLevel === "mandatory")
+            .map((v) => v.policyName),
+          level === "mandatory" ? ["monthly-budget"] : [],
+        );
+      });
+    }
+  });
+
   describe("usage and setup errors exit 2 with a clear message", () => {
     it("a stack config with no scale-in cooldown is rejected by the program's config validation", async () => {
       const dir = tempProject("dev", (doc) =>
         doc.deleteIn(["config", "ml-platform:endpoint", "scaleInCooldownSeconds"]),
       );
       temps.push(dir);
-      const run = await runPreviewCli([
-        "--stack",
-        "dev",
-        "--config-file",
-        join(dir, "Pulumi.dev.yaml"),
-        "--json",
-      ]);
-      assert.equal(run.code, 2, describeRun(run));
-      const report = parseJson(run);
+      const report = await runJson(["--stack", "dev", "--config-file", join(dir, "Pulumi.dev.yaml")], 2);
       assert.equal(report.stacks[0].status, "config-error");
       assert.equal(report.stacks[0].error?.kind, "config");
       assert.match(report.stacks[0].error?.message ?? "", /scaleInCooldownSeconds/);
@@ -247,15 +279,10 @@ describe("offline preview CLI (end to end)", function () {
     });
 
     it("a policy pack that fails to load", async () => {
-      const run = await runPreviewCli([
-        "--stack",
-        "dev",
-        "--policy-pack",
-        join(__dirname, "fixtures", "broken-pack"),
-        "--json",
-      ]);
-      assert.equal(run.code, 2, describeRun(run));
-      const report = parseJson(run);
+      const report = await runJson(
+        ["--stack", "dev", "--policy-pack", join(__dirname, "fixtures", "broken-pack")],
+        2,
+      );
       assert.equal(report.policyPack.status, "failed");
       if (report.policyPack.status === "failed") assert.match(report.policyPack.message, /broken on purpose/);
       assert.equal(report.stacks[0].status, "policy-error");

@@ -3,6 +3,7 @@
  * GitHub Actions workflow. The CLI can't be installed here, so a stand-in `pulumi` on PATH records its arguments.
  */
 import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -136,9 +137,48 @@ describe("pull-request workflow", () => {
     assert.ok(job.needs?.includes("credentials"));
     assert.ok(job.steps.some((s) => /npm run preview:cloud:/.test(s.run ?? "")));
     // `secrets` is not available in a job-level `if:`; the check job reads them through env vars instead.
-    for (const [name, j] of Object.entries(workflow.jobs)) assert.doesNotMatch(j.if ?? "", /secrets\./, name);
+    // Nor in a step's `if:` (GitHub: "Secrets cannot be directly referenced in if: conditionals").
+    for (const [name, j] of Object.entries(workflow.jobs)) {
+      assert.doesNotMatch(j.if ?? "", /secrets\./, name);
+      for (const step of j.steps) assert.doesNotMatch(step.if ?? "", /secrets\./, `${name}: ${step.if}`);
+    }
     const check = workflow.jobs.credentials.steps[0];
     assert.match(check.env?.AWS_ROLE_TO_ASSUME ?? "", /secrets\.AWS_ROLE_TO_ASSUME/);
-    assert.match(check.run ?? "", /available=true/);
+  });
+
+  describe("the credentials check, run as the runner runs it (bash, unset secrets as empty strings)", () => {
+    const check = workflow.jobs.credentials.steps[0];
+    /** Runs the step's script with these env values (GitHub passes an unset secret as ""); returns its output. */
+    function available(env: Record<string, string>): string {
+      const dir = mkdtempSync(join(tmpdir(), "gh-output-"));
+      try {
+        const output = join(dir, "output");
+        writeFileSync(output, "");
+        const empty = Object.fromEntries(Object.keys(check.env ?? {}).map((k) => [k, ""]));
+        const result = spawnSync("bash", ["-e", "-c", check.run ?? ""], {
+          env: { PATH: process.env.PATH, ...empty, ...env, GITHUB_OUTPUT: output },
+          encoding: "utf8",
+        });
+        assert.equal(result.status, 0, result.stderr);
+        return readFileSync(output, "utf8");
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+
+    it("no secrets (a fork's pull request): available=false", () => {
+      assert.equal(available({}), "available=false\n");
+    });
+    it("a role but no Pulumi backend: available=false", () => {
+      assert.equal(
+        available({ AWS_ROLE_TO_ASSUME: "arn:aws:iam::123456789012:role/ci" }),
+        "available=false\n",
+      );
+    });
+    it("a role and a Pulumi token, or a role and a backend URL: available=true", () => {
+      const role = { AWS_ROLE_TO_ASSUME: "arn:aws:iam::123456789012:role/ci" };
+      assert.equal(available({ ...role, PULUMI_ACCESS_TOKEN: "pul-x" }), "available=true\n");
+      assert.equal(available({ ...role, PULUMI_BACKEND_URL: "s3://state" }), "available=true\n");
+    });
   });
 });

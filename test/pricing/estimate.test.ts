@@ -478,5 +478,49 @@ describe("pricing: estimateStackCost", () => {
       const total = `${summarizeEstimate(estimate).split(" per month")[0]}`;
       assert.match(table, new RegExp(`^Total\\s+${total.replace(/[$.]/g, "\\$&")}$`, "m"));
     });
+
+    /** [start, end) of each run of `pattern` in `line`. */
+    const spans = (line: string, pattern: RegExp) =>
+      [...line.matchAll(pattern)].map((m) => [m.index, m.index + m[0].length] as const);
+
+    for (const basis of [true, false]) {
+      it(`draws one rule segment under each column heading and none elsewhere (basis: ${basis})`, () => {
+        const estimate = estimateStackCost([...endpointStack({ min: 1, max: 3 }), ...functionStack(128, 3)], {
+          region: "us-east-1",
+        });
+        const lines = formatCostTable(estimate, { basis }).split("\n");
+        const headerAt = lines.findIndex((l) => l.startsWith("Resource "));
+        const header = lines[headerAt]!;
+        const rules = lines.filter((l) => /^-+( +-+)*$/.test(l));
+        assert.equal(rules.length, 2, "one rule under the header, one above the total");
+        assert.equal(lines[headerAt + 1], rules[0]);
+        // Headings are separated by two or more spaces; single spaces sit inside one ("Unit price").
+        const headings = spans(header, /\S+(?: \S+)*/g);
+        const expected = [
+          "Resource",
+          "Type",
+          "Item",
+          "Quantity",
+          "Unit price",
+          "Monthly (USD)",
+          "Confidence",
+        ];
+        assert.deepEqual(
+          headings.map(([a, b]) => header.slice(a, b)),
+          basis ? [...expected, "Basis"] : expected,
+        );
+        for (const rule of rules) {
+          const segments = spans(rule, /-+/g);
+          assert.equal(segments.length, headings.length, `a rule segment per heading:\n${header}\n${rule}`);
+          headings.forEach(([a, b], i) => {
+            const [from, to] = segments[i]!;
+            assert.ok(from <= a && b <= to, `"${header.slice(a, b)}" is not above its rule segment`);
+          });
+        }
+        // Line references point at notes that exist, and only when the notes are printed.
+        assert.equal(lines.includes("Basis:"), basis);
+        assert.equal(/\[1\]\s*$/m.test(lines.slice(0, headerAt + 3).join("\n")), basis);
+      });
+    }
   });
 });

@@ -19,6 +19,15 @@ export interface Spec {
   readonly custom?: boolean;
 }
 
+/** The options the engine records when a resource sets none (what the preview captures for a bare resource). */
+export const NO_OPTIONS: CapturedResource["options"] = {
+  protect: false,
+  ignoreChanges: [],
+  retainOnDelete: false,
+  deleteBeforeReplace: false,
+  replaceOnChanges: [],
+};
+
 export function urn(type: string, name: string, parent?: CapturedResource): string {
   const parentTypes = parent ? `${parent.urn.split("::")[2]}$` : "";
   return `urn:pulumi:${STACK}::${PROJECT}::${parentTypes}${type}::${name}`;
@@ -43,13 +52,7 @@ export function resource(spec: Spec): CapturedResource {
     propertyDependencies,
     inputs,
     outputs: { ...inputs, ...(spec.computed ?? {}) },
-    options: {
-      protect: false,
-      ignoreChanges: [],
-      retainOnDelete: false,
-      deleteBeforeReplace: false,
-      replaceOnChanges: [],
-    },
+    options: NO_OPTIONS,
   };
 }
 

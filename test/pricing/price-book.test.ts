@@ -78,6 +78,69 @@ describe("pricing: price files", () => {
     assert.deepEqual([book.ec2.spotSavings?.min, book.ec2.spotSavings?.max], [0.49, 0.66]);
   });
 
+  it("holds exactly the figures of the reference (prices-us-east-1.md), and no other", () => {
+    // The whole file, figure by figure: a price added without a source in the reference, or changed by hand, fails.
+    const reference: Record<string, [number, "aws" | "secondary"]> = {
+      "sagemaker.notebook.ml.t3.medium": [0.05, "secondary"],
+      "sagemaker.notebook.ml.t3.large": [0.1, "secondary"],
+      "sagemaker.notebook.ml.t3.xlarge": [0.2, "secondary"],
+      "sagemaker.notebook.ml.t3.2xlarge": [0.399, "secondary"],
+      "sagemaker.notebook.ml.m5.xlarge": [0.23, "secondary"],
+      "sagemaker.notebook.ml.m5.2xlarge": [0.461, "secondary"],
+      "sagemaker.notebook.ml.m5.4xlarge": [0.922, "secondary"],
+      "sagemaker.notebook.ml.c5.xlarge": [0.204, "secondary"],
+      "sagemaker.notebook.ml.g4dn.xlarge": [0.736, "secondary"],
+      "sagemaker.notebook.ml.p3.2xlarge": [3.825, "secondary"],
+      "sagemaker.hosting.ml.t2.medium": [0.056, "secondary"],
+      "sagemaker.hosting.ml.m5.large": [0.115, "secondary"],
+      "sagemaker.hosting.ml.m5.xlarge": [0.23, "secondary"],
+      "sagemaker.hosting.ml.m5.2xlarge": [0.461, "secondary"],
+      "sagemaker.hosting.ml.m5.4xlarge": [0.922, "secondary"],
+      "sagemaker.hosting.ml.c5.large": [0.102, "secondary"],
+      "sagemaker.hosting.ml.c5.xlarge": [0.204, "secondary"],
+      "sagemaker.hosting.ml.c5.2xlarge": [0.408, "secondary"],
+      "sagemaker.hosting.ml.c6i.large": [0.102, "secondary"],
+      "sagemaker.hosting.ml.c6i.xlarge": [0.204, "secondary"],
+      "sagemaker.hosting.ml.g4dn.xlarge": [0.7364, "secondary"],
+      "sagemaker.hosting.ml.g5.xlarge": [1.4084, "secondary"],
+      "sagemaker.hosting.ml.g5.2xlarge": [1.515, "secondary"],
+      "sagemaker.hosting.ml.inf2.xlarge": [0.99, "secondary"],
+      "sagemaker.hosting.ml.p3.2xlarge": [3.825, "secondary"],
+      "sagemaker.hosting.ml.p4d.24xlarge": [37.688, "secondary"],
+      "sagemaker.training.ml.m5.xlarge": [0.23, "secondary"],
+      "sagemaker.training.ml.m5.2xlarge": [0.461, "secondary"],
+      "sagemaker.training.ml.c5.2xlarge": [0.408, "secondary"],
+      "sagemaker.training.ml.g4dn.xlarge": [0.736, "secondary"],
+      "sagemaker.training.ml.p3.2xlarge": [3.825, "secondary"],
+      "sagemaker.mlStorageGbMonth": [0.14, "secondary"],
+      "sagemaker.serverless.inferenceGbSecond": [0.00002, "secondary"],
+      "sagemaker.serverless.dataProcessedGb": [0.016, "secondary"],
+      "ec2.onDemandLinux.t3.medium": [0.0416, "aws"],
+      "ec2.onDemandLinux.t3.large": [0.0832, "aws"],
+      "ec2.onDemandLinux.t3.xlarge": [0.1664, "aws"],
+      "ec2.onDemandLinux.m5.large": [0.096, "aws"],
+      "ec2.onDemandLinux.m5.xlarge": [0.192, "aws"],
+      "ec2.onDemandLinux.m5.2xlarge": [0.384, "aws"],
+      "ec2.onDemandLinux.c5.xlarge": [0.17, "aws"],
+      "ec2.onDemandLinux.g4dn.xlarge": [0.526, "aws"],
+      "ec2.onDemandLinux.g5.xlarge": [1.006, "aws"],
+      "ec2.onDemandLinux.p3.2xlarge": [3.06, "aws"],
+      "ec2.onDemandLinux.p4d.24xlarge": [21.957642, "aws"],
+      "ec2.onDemandLinux.inf2.xlarge": [0.7582, "aws"],
+      "ebs.gp3GbMonth": [0.08, "secondary"],
+      "lambda.x86_64.requestsPerMillion": [0.2, "aws"],
+      "lambda.x86_64.durationGbSecond": [0.0000166667, "aws"],
+      "lambda.x86_64.provisionedConcurrencyGbSecond": [0.0000041667, "aws"],
+      "lambda.x86_64.provisionedDurationGbSecond": [0.0000097222, "aws"],
+      "lambda.arm64.durationGbSecond": [0.0000133334, "aws"],
+      "kms.keyMonth": [1, "aws"],
+      "s3.standardGbMonth": [0.023, "secondary"],
+      "cloudwatch.logsIngestionGb": [0.5, "secondary"],
+    };
+    const actual = Object.fromEntries(entries(book).map(([path, e]) => [path, [e.usd, e.confidence]]));
+    assert.deepEqual(actual, reference);
+  });
+
   it("flags the figures the sources call uncertain or stale, and leaves out the one without a credible figure", () => {
     for (const type of ["ml.t3.large", "ml.t3.xlarge", "ml.t3.2xlarge"]) {
       assert.match(book.sagemaker.notebook[type]!.note ?? "", /uncertain/, type);

@@ -62,9 +62,12 @@ describe("program runner", () => {
 
     it("records resource options", () => {
       const stack = ok(result);
-      assert.equal(byName(stack.resources, "storage-bucket").options.protect, true);
+      const bucket = byName(stack.resources, "storage-bucket");
+      assert.equal(bucket.options.protect, true);
+      assert.equal(bucket.options.retainOnDelete, true);
       const fn = byName(stack.resources, "fn");
       assert.equal(fn.options.protect, false);
+      assert.equal(fn.options.retainOnDelete, false);
       assert.deepEqual(fn.options.ignoreChanges, ["code"]);
       assert.deepEqual(fn.options.customTimeouts, { create: "5m" });
     });

@@ -5,6 +5,7 @@
  */
 import type { CapturedResource } from "../../components/lib/resource-graph";
 import {
+  DEFAULT_MONTHLY_BUDGET_USD,
   estimateStackCost,
   formatCostTable,
   type CostAssumptionsInput,
@@ -32,7 +33,10 @@ export type CostSection =
 
 export interface CostOptions {
   readonly region: string;
+  /** `monthly-budget.budgetUsd` from the policy config; the policy's default when unset. */
   readonly budgetUsd?: number;
+  /** false when the policy config disables `monthly-budget`: no budget is checked, so none is shown. */
+  readonly budgetChecked?: boolean;
   readonly assumptions?: Record<string, unknown>;
 }
 
@@ -43,6 +47,8 @@ export function estimateCost(resources: readonly CapturedResource[], options: Co
       ...(options.assumptions ? { assumptions: options.assumptions as CostAssumptionsInput } : {}),
     });
     const { monthlyMin, monthlyMax, unknownCount } = estimate.totals;
+    const budgetUsd =
+      options.budgetChecked === false ? undefined : (options.budgetUsd ?? DEFAULT_MONTHLY_BUDGET_USD);
     return {
       status: "ok",
       region: estimate.region,
@@ -50,9 +56,7 @@ export function estimateCost(resources: readonly CapturedResource[], options: Co
       monthlyMin,
       monthlyMax,
       unknownCount,
-      ...(options.budgetUsd !== undefined
-        ? { budgetUsd: options.budgetUsd, withinBudget: monthlyMax <= options.budgetUsd }
-        : {}),
+      ...(budgetUsd !== undefined ? { budgetUsd, withinBudget: monthlyMax <= budgetUsd } : {}),
       estimate,
     };
   } catch (err) {

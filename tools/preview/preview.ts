@@ -220,6 +220,7 @@ function statusOf(result: RunProgramResult): StackStatus {
 /** Reads the policy config as JSON, for the cost section's budget and assumptions (the pack validates it). */
 function readBudgetConfig(file: string | null): {
   budgetUsd?: number;
+  budgetChecked?: boolean;
   assumptions?: Record<string, unknown>;
   region?: string;
 } {
@@ -231,6 +232,7 @@ function readBudgetConfig(file: string | null): {
       const b = budget as Record<string, unknown>;
       return {
         ...(typeof b.budgetUsd === "number" ? { budgetUsd: b.budgetUsd } : {}),
+        ...(b.enforcementLevel === "disabled" ? { budgetChecked: false } : {}),
         ...(b.assumptions && typeof b.assumptions === "object"
           ? { assumptions: b.assumptions as Record<string, unknown> }
           : {}),

@@ -95,13 +95,7 @@ function renderOutputs(outputs: Readonly<Record<string, unknown>>): string[] {
   const keys = Object.keys(outputs);
   if (keys.length === 0) return [];
   const width = Math.max(...keys.map((k) => k.length));
-  return [
-    "Outputs:",
-    ...keys.map((k) => {
-      const v = outputs[k];
-      return `    ${`${k}:`.padEnd(width + 1)} ${typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v)}`;
-    }),
-  ];
+  return ["Outputs:", ...keys.map((k) => `    ${`${k}:`.padEnd(width + 1)} ${JSON.stringify(outputs[k])}`)];
 }
 
 function levelStyle(level: string, s: ReturnType<typeof styles>): Style {

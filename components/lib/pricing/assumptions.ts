@@ -8,6 +8,12 @@ import { z } from "zod";
 /** Hours in a billing month (the AWS Pricing Calculator's convention). Not an assumption: a fixed definition. */
 export const HOURS_PER_MONTH = 730;
 
+/**
+ * The `monthly-budget` policy's budget when a stack's policy config sets none. The preview shows the same figure,
+ * so a stack without `budgetUsd` is compared with the budget the pack actually applies.
+ */
+export const DEFAULT_MONTHLY_BUDGET_USD = 1000;
+
 const hours = z.number().finite().min(0).max(HOURS_PER_MONTH);
 const count = z.number().finite().min(0);
 

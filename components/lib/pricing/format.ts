@@ -57,22 +57,36 @@ function unitPriceText(line: CostLine): string {
  */
 export function formatCostTable(estimate: StackCostEstimate, options: CostTableOptions = {}): string {
   const showBasis = options.basis ?? true;
-  const header = ["Resource", "Type", "Item", "Quantity", "Unit price", "Monthly (USD)", "Confidence", ""];
-  const rows = estimate.lines.map((line, i) => [
-    line.name,
-    shortType(line.type),
-    line.description,
-    line.quantity
-      ? `${formatQuantity(line.quantity)}${/^\d/.test(line.unit) ? " × " : " "}${line.unit}`
-      : "—",
-    unitPriceText(line),
-    line.status === "priced" && line.monthlyMin !== null && line.monthlyMax !== null
-      ? formatUsdRange(line.monthlyMin, line.monthlyMax)
-      : "unknown price",
-    line.confidence === "aws" ? "AWS" : line.confidence,
-    `[${i + 1}]`,
+  // The last column refers each line to its note under "Basis:". It has a heading, so its rule sits under
+  // something, and it is left out with the notes (a reference to nothing is noise).
+  const columns = (cells: string[]) => (showBasis ? cells : cells.slice(0, -1));
+  const header = columns([
+    "Resource",
+    "Type",
+    "Item",
+    "Quantity",
+    "Unit price",
+    "Monthly (USD)",
+    "Confidence",
+    "Basis",
   ]);
-  const totalRow = ["Total", "", "", "", "", summaryTotal(estimate), "", ""];
+  const rows = estimate.lines.map((line, i) =>
+    columns([
+      line.name,
+      shortType(line.type),
+      line.description,
+      line.quantity
+        ? `${formatQuantity(line.quantity)}${/^\d/.test(line.unit) ? " × " : " "}${line.unit}`
+        : "—",
+      unitPriceText(line),
+      line.status === "priced" && line.monthlyMin !== null && line.monthlyMax !== null
+        ? formatUsdRange(line.monthlyMin, line.monthlyMax)
+        : "unknown price",
+      line.confidence === "aws" ? "AWS" : line.confidence,
+      `[${i + 1}]`,
+    ]),
+  );
+  const totalRow = columns(["Total", "", "", "", "", summaryTotal(estimate), "", ""]);
   const all = [header, ...rows, totalRow];
   const widths = header.map((_, col) => Math.max(...all.map((r) => r[col]!.length)));
   const right = new Set([3, 4, 5]);

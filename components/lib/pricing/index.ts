@@ -10,6 +10,7 @@
 export {
   CostAssumptionsSchema,
   DEFAULT_COST_ASSUMPTIONS,
+  DEFAULT_MONTHLY_BUDGET_USD,
   HOURS_PER_MONTH,
   resolveAssumptions,
   type CostAssumptions,

@@ -72,6 +72,16 @@ export type SavingsRange = z.infer<typeof SavingsRange>;
 /** Instance type → hourly price. Keys are the exact type strings (`ml.m5.large`, `m5.large`). */
 const InstancePrices = z.record(z.string().regex(/^(ml\.)?[a-z0-9-]+\.[a-z0-9-]+$/), PriceEntry);
 
+/** Lambda prices for one architecture (both architectures bill the same items, at different rates). */
+const LambdaArchitecturePrices = z
+  .object({
+    requestsPerMillion: PriceEntry.optional(),
+    durationGbSecond: PriceEntry.optional(),
+    provisionedConcurrencyGbSecond: PriceEntry.optional(),
+    provisionedDurationGbSecond: PriceEntry.optional(),
+  })
+  .strict();
+
 export const PriceBook = z
   .object({
     schemaVersion: z.literal(1),
@@ -119,22 +129,8 @@ export const PriceBook = z
     ebs: z.object({ gp3GbMonth: PriceEntry.optional() }).strict(),
     lambda: z
       .object({
-        x86_64: z
-          .object({
-            requestsPerMillion: PriceEntry.optional(),
-            durationGbSecond: PriceEntry.optional(),
-            provisionedConcurrencyGbSecond: PriceEntry.optional(),
-            provisionedDurationGbSecond: PriceEntry.optional(),
-          })
-          .strict(),
-        arm64: z
-          .object({
-            requestsPerMillion: PriceEntry.optional(),
-            durationGbSecond: PriceEntry.optional(),
-            provisionedConcurrencyGbSecond: PriceEntry.optional(),
-            provisionedDurationGbSecond: PriceEntry.optional(),
-          })
-          .strict(),
+        x86_64: LambdaArchitecturePrices,
+        arm64: LambdaArchitecturePrices,
       })
       .strict(),
     kms: z.object({ keyMonth: PriceEntry.optional() }).strict(),
