@@ -61,6 +61,12 @@ export function parseHostRule(entry: string): { ok: true; rule: HostRule } | { o
   if (labels.length < 2) {
     return { ok: false, reason: "must have at least two labels (e.g. images.example.com or .example.com)" };
   }
+  // domainToASCII parses hosts as the URL parser does: one that ends in a number (decimal or 0x hex) is read as
+  // IPv4 and comes back as a dotted quad ("0x7f.1" becomes "127.0.0.1") or not at all. Such an entry could never
+  // match a URL the gate lets through (it rejects IP literals), so say so rather than quietly allow nothing.
+  if (/^(?:[0-9]+|0x[0-9a-f]*)$/.test(labels[labels.length - 1])) {
+    return { ok: false, reason: "is an IP address; only DNS hostnames are allowed" };
+  }
   return { ok: true, rule: { kind: suffix ? "suffix" : "exact", host: suffix ? `.${ascii}` : ascii } };
 }
 

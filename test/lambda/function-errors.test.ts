@@ -5,9 +5,9 @@ import { ACCOUNT_ID, LOG_STREAM_ARN, sagemakerErrors, type Behaviour } from "../
 import {
   lambdaContext,
   setEnv,
-  startFunctionUnderTest,
-  type FunctionUnderTest,
+  useFunctionUnderTest,
   type Invocation,
+  type LambdaContextLike,
 } from "../support/sagemaker-function";
 
 const EVENT = { url: "https://images.example.com/dogs/beagle.jpg" };
@@ -35,15 +35,15 @@ function assertCleanError(invocation: Invocation, status: number, error: string,
   }
 }
 
+/** The level of the invocation's log line, as the README states it: ERROR for 500/502, WARN for 422/503/504. */
+function expectedLevel(status: number): string {
+  if (status === 500 || status === 502) return "ERROR";
+  if (status === 422 || status === 503 || status === 504) return "WARN";
+  return "INFO";
+}
+
 describe("lambda bundle: error mapping", function () {
-  let fn: FunctionUnderTest;
-  before(async () => {
-    fn = await startFunctionUnderTest();
-  });
-  after(async () => {
-    await fn.stop();
-  });
-  beforeEach(() => fn.emulator.reset());
+  const fn = useFunctionUnderTest();
 
   interface Case {
     name: string;
@@ -172,8 +172,10 @@ describe("lambda bundle: error mapping", function () {
       // Retries are one invocation: the SDK keeps its invocation id across attempts.
       assert.equal(new Set(seen.map((r) => r.invocationId)).size, 1);
 
+      assert.equal(result.logs.length, 1);
       const [line] = result.logs;
       assert.equal(line.status, c.status);
+      assert.equal(line.level, expectedLevel(c.status));
       if (c.errorName !== undefined) assert.equal(line.errorName, c.errorName);
       if (c.script[0].kind !== "reset") assert.equal(line.sdkAttempts, c.attempts);
       assert.deepEqual(
@@ -199,8 +201,7 @@ describe("lambda bundle: error mapping", function () {
   });
 
   it("recognises an error type sent in the body (__type) when the header is missing", async () => {
-    const modelError = sagemakerErrors.modelError(415) as Extract<Behaviour, { kind: "error" }>;
-    fn.emulator.respond({ ...modelError, typeInBody: true });
+    fn.emulator.respond({ ...sagemakerErrors.modelError(415), typeInBody: true });
     assertCleanError(await fn.invoke(EVENT), 422, "ImageNotProcessable");
   });
 
@@ -211,6 +212,40 @@ describe("lambda bundle: error mapping", function () {
     assert.equal(fn.emulator.requests.length, 3);
     assert.equal(result.logs[0].sdkAttempts, 3);
     assert.ok(result.logs[0].sdkTotalRetryDelayMs > 0);
+  });
+
+  it("answers a well-formed 500 when the function itself fails, and never rejects", async () => {
+    // Lambda's events are parsed JSON and its context is well behaved, so neither can really throw; they stand
+    // here for any unforeseen failure inside the function, which the handler's safety net must turn into an answer.
+    const failures: [string, unknown, Partial<LambdaContextLike>][] = [
+      [
+        "an event whose url getter throws",
+        {
+          get url(): string {
+            throw new Error(`boom for account ${ACCOUNT_ID}`);
+          },
+        },
+        {},
+      ],
+      [
+        "a context whose getRemainingTimeInMillis throws",
+        EVENT,
+        {
+          getRemainingTimeInMillis: () => {
+            throw new TypeError(`boom for account ${ACCOUNT_ID}`);
+          },
+        },
+      ],
+    ];
+    for (const [name, event, overrides] of failures) {
+      const context = lambdaContext(overrides);
+      const result = await fn.invoke(event, context);
+      assertCleanError(result, 500, "InternalError", context.awsRequestId);
+      assert.equal(fn.emulator.requests.length, 0, name);
+      assert.equal(result.logs.length, 1, name);
+      assert.equal(result.logs[0].level, "ERROR", name);
+      assert.match(result.logs[0].errorName, /^(Type)?Error$/, name);
+    }
   });
 
   describe("deadline", () => {
@@ -225,6 +260,7 @@ describe("lambda bundle: error mapping", function () {
       assert.ok(result.elapsedMs >= 290 && result.elapsedMs < 1_000, `took ${result.elapsedMs} ms`);
       assert.equal(fn.emulator.requests.length, 1);
       assert.equal(result.emf[0].Timeout, 1);
+      assert.equal(result.logs[0].level, expectedLevel(504));
     });
 
     it("bounds the deadline by Lambda's remaining time minus a margin", async () => {
@@ -247,12 +283,17 @@ describe("lambda bundle: error mapping", function () {
     });
 
     it("covers retries: the deadline cuts the SDK's backoff short", async () => {
+      // The SDK's own backoff for a 429 is random (up to 1 s, then 2 s) and may fit inside a short deadline.
+      // A Retry-After hint of 5 s, which the SDK takes as the least delay before its retry, makes the cut
+      // certain: without the deadline the call would last over 10 s and reach the emulator 3 times.
       restore = setEnv({ INVOKE_TIMEOUT_MS: "400" });
-      fn.emulator.respond([sagemakerErrors.modelNotReady(), sagemakerErrors.modelNotReady()]);
+      const notReady: Behaviour = { ...sagemakerErrors.modelNotReady(), headers: { "retry-after": "5" } };
+      fn.emulator.respond([notReady, notReady, notReady]);
       const result = await fn.invoke(EVENT);
-      assert.ok(result.elapsedMs < 1_000, `took ${result.elapsedMs} ms`);
-      assert.ok([503, 504].includes(result.response.statusCode));
-      if (result.response.statusCode === 504) assertCleanError(result, 504, "Timeout");
+      assertCleanError(result, 504, "Timeout");
+      assert.ok(result.elapsedMs >= 390 && result.elapsedMs < 1_000, `took ${result.elapsedMs} ms`);
+      assert.equal(fn.emulator.requests.length, 1, "the SDK retried before the deadline");
+      assert.equal(result.emf[0].Timeout, 1);
     });
 
     it("does not call the endpoint when no time is left", async () => {
@@ -273,6 +314,7 @@ describe("lambda bundle: error mapping", function () {
       ["ALLOWED_IMAGE_HOSTS unset", { ALLOWED_IMAGE_HOSTS: undefined }, /ALLOWED_IMAGE_HOSTS is not set/],
       ["ALLOWED_IMAGE_HOSTS with an IP", { ALLOWED_IMAGE_HOSTS: "images.example.com,10.0.0.1" }, /entry 2/],
       ["ALLOWED_IMAGE_HOSTS with a TLD suffix", { ALLOWED_IMAGE_HOSTS: ".com" }, /at least two labels/],
+      ["ALLOWED_IMAGE_HOSTS with a hex IP", { ALLOWED_IMAGE_HOSTS: "0x7f.1" }, /entry 1 .* IP address/],
       ["INVOKE_TIMEOUT_MS not a number", { INVOKE_TIMEOUT_MS: "10s" }, /INVOKE_TIMEOUT_MS must be/],
       ["INVOKE_TIMEOUT_MS above 60 s", { INVOKE_TIMEOUT_MS: "60001" }, /INVOKE_TIMEOUT_MS must be/],
     ];

@@ -1,7 +1,7 @@
 // Hostile and malformed inputs against the bundled function: every one is answered 400/405/413 with a
 // well-formed error, and the emulator never sees a request.
 import assert from "node:assert/strict";
-import { startFunctionUnderTest, type FunctionUnderTest } from "../support/sagemaker-function";
+import { useFunctionUnderTest } from "../support/sagemaker-function";
 
 // The allowlist in force (see TEST_ALLOWED_HOSTS): images.example.com, .cdn.example.org, xn--bcher-kva.example.
 const ok = "https://images.example.com/dog.jpg";
@@ -144,13 +144,7 @@ const hostile: [string, unknown, number, string?][] = [
 ];
 
 describe("lambda bundle: hostile and malformed inputs", function () {
-  let fn: FunctionUnderTest;
-  before(async () => {
-    fn = await startFunctionUnderTest();
-  });
-  after(async () => {
-    await fn.stop();
-  });
+  const fn = useFunctionUnderTest();
 
   it("has a table of at least 30 cases", () => {
     assert.ok(hostile.length >= 30, String(hostile.length));
@@ -158,7 +152,6 @@ describe("lambda bundle: hostile and malformed inputs", function () {
 
   for (const [name, event, status, rule] of hostile) {
     it(`${name} → ${status}${rule ? ` (${rule})` : ""}, no endpoint call`, async () => {
-      fn.emulator.reset();
       const { response, logs } = await fn.invoke(event);
       assert.equal(response.statusCode, status, response.body);
       assert.equal(response.headers["content-type"], "application/json");
@@ -181,7 +174,6 @@ describe("lambda bundle: hostile and malformed inputs", function () {
   }
 
   it("the control case, a valid URL, does reach the emulator", async () => {
-    fn.emulator.reset();
     assert.equal((await fn.invoke(direct(ok))).response.statusCode, 200);
     assert.equal(fn.emulator.requests.length, 1);
   });

@@ -3,7 +3,7 @@
 // allowlist, judged by what the emulator actually received.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { startFunctionUnderTest, type FunctionUnderTest } from "../support/sagemaker-function";
+import { useFunctionUnderTest } from "../support/sagemaker-function";
 
 // An independent reading of TEST_ALLOWED_HOSTS (images.example.com, .cdn.example.org, xn--bcher-kva.example).
 const EXACT = new Set(["images.example.com", "xn--bcher-kva.example"]);
@@ -124,13 +124,7 @@ const events = urlValue.chain((url) =>
 
 describe("lambda bundle: property-based", function () {
   this.timeout(120_000);
-  let fn: FunctionUnderTest;
-  before(async () => {
-    fn = await startFunctionUnderTest();
-  });
-  after(async () => {
-    await fn.stop();
-  });
+  const fn = useFunctionUnderTest();
 
   it("for 1,000+ random events: never throws, answers well formed, calls only allowlisted hosts", async () => {
     const statuses = new Map<number, number>();

@@ -3,10 +3,11 @@
 import assert from "node:assert/strict";
 import { MODEL_SCORES } from "../support/sagemaker-emulator";
 import {
+  functionUrlEvent,
   lambdaContext,
   startFunctionUnderTest,
   TEST_ENDPOINT,
-  type FunctionUnderTest,
+  useFunctionUnderTest,
 } from "../support/sagemaker-function";
 
 const IMAGE = "https://images.example.com/dogs/beagle.jpg";
@@ -29,29 +30,10 @@ function restV1(overrides: Record<string, unknown> = {}) {
   };
 }
 
-function httpV2(overrides: Record<string, unknown> = {}) {
-  return {
-    version: "2.0",
-    routeKey: "$default",
-    rawPath: "/",
-    rawQueryString: "",
-    headers: { "content-type": "application/json" },
-    requestContext: { http: { method: "POST", path: "/", protocol: "HTTP/1.1", sourceIp: "198.51.100.7" } },
-    body,
-    isBase64Encoded: false,
-    ...overrides,
-  };
-}
+const httpV2 = (overrides: Record<string, unknown> = {}) => functionUrlEvent(body, overrides);
 
 describe("lambda bundle: success path", function () {
-  let fn: FunctionUnderTest;
-  before(async () => {
-    fn = await startFunctionUnderTest();
-  });
-  after(async () => {
-    await fn.stop();
-  });
-  beforeEach(() => fn.emulator.reset());
+  const fn = useFunctionUnderTest();
 
   const shapes: [string, unknown][] = [
     ["direct invoke", { url: IMAGE }],

@@ -4,29 +4,18 @@ import assert from "node:assert/strict";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { Context } from "aws-lambda";
 import { FlatLogFormatter } from "../../lambda/log-format";
+import { captureOutput } from "../support/sagemaker-function";
 
 /** Runs `fn` with stdout and stderr captured; returns the JSON lines written. */
 function capture(fn: () => void): Record<string, unknown>[] {
-  const captured: string[] = [];
-  const streams = [process.stdout, process.stderr];
-  const originals = streams.map((stream) => stream.write);
-  for (const stream of streams) {
-    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      captured.push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
-      (rest.find((arg) => typeof arg === "function") as (() => void) | undefined)?.();
-      return true;
-    }) as typeof stream.write;
-  }
+  const stopCapture = captureOutput();
+  let lines: string[];
   try {
     fn();
   } finally {
-    streams.forEach((stream, i) => (stream.write = originals[i]));
+    lines = stopCapture();
   }
-  return captured
-    .join("")
-    .split("\n")
-    .filter((line) => line !== "")
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return lines.map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 /** Logs the same call through the default formatter and FlatLogFormatter; returns both records. */

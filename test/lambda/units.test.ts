@@ -69,6 +69,10 @@ describe("lambda/config", () => {
   it("rejects allowlist entries that would open the gate or are not hostnames, naming the entry", () => {
     for (const [entry, reason] of [
       ["10.0.0.1", /IP address/],
+      ["0x7f.0.0.1", /IP address/],
+      [".0x7f.1", /IP address/],
+      ["images.example.0x1F", /not a valid hostname/],
+      ["images.example.123", /not a valid hostname/],
       ["[::1]", /bare hostname/],
       [".com", /two labels/],
       ["localhost", /two labels/],
@@ -182,6 +186,14 @@ describe("lambda/events", () => {
       isBase64Encoded: true,
     });
     assert.ok(b64.ok);
+    // Base64 of 4,097 bytes is no longer than base64 of 4,096 (both 5,464 characters): only the decoded size
+    // tells them apart.
+    const b64Over = parseEvent({
+      httpMethod: "POST",
+      body: Buffer.from(sized(MAX_BODY_BYTES + 1)).toString("base64"),
+      isBase64Encoded: true,
+    });
+    assert.ok(!b64Over.ok && b64Over.status === 413, JSON.stringify(b64Over));
   });
 
   it("answers 405 for other methods and 400 for anything malformed", () => {

@@ -30,6 +30,8 @@ export type Behaviour =
       body?: Record<string, unknown>;
       /** Put the type in the body (`__type`) instead of the header. */
       typeInBody?: boolean;
+      /** Extra response headers, e.g. a `retry-after` hint, which the SDK's retry strategy honours. */
+      headers?: Record<string, string>;
       delayMs?: number;
     }
   /** Destroys the socket after reading the request: the client sees ECONNRESET / "socket hang up". */
@@ -38,6 +40,9 @@ export type Behaviour =
   | { kind: "stall-body" }
   /** Never answers (until the client gives up or the emulator closes). */
   | { kind: "hang" };
+
+/** A scripted SageMaker error, as the helpers in {@link sagemakerErrors} build them. */
+export type ErrorBehaviour = Extract<Behaviour, { kind: "error" }>;
 
 export interface RecordedRequest {
   method: string;
@@ -79,7 +84,7 @@ export const MODEL_SCORES: string = (() => {
 
 /** Errors as SageMaker sends them, with messages that carry the account id and log stream, as the real ones do. */
 export const sagemakerErrors = {
-  modelError(originalStatusCode: number, originalMessage = "Could not fetch image"): Behaviour {
+  modelError(originalStatusCode: number, originalMessage = "Could not fetch image"): ErrorBehaviour {
     return {
       kind: "error",
       status: 424,
@@ -95,7 +100,7 @@ export const sagemakerErrors = {
       },
     };
   },
-  validationError(): Behaviour {
+  validationError(): ErrorBehaviour {
     return {
       kind: "error",
       status: 400,
@@ -103,7 +108,7 @@ export const sagemakerErrors = {
       body: { Message: `Endpoint dog-breeds of account ${ACCOUNT_ID} not found.` },
     };
   },
-  accessDenied(): Behaviour {
+  accessDenied(): ErrorBehaviour {
     return {
       kind: "error",
       status: 403,
@@ -115,7 +120,7 @@ export const sagemakerErrors = {
       },
     };
   },
-  modelNotReady(): Behaviour {
+  modelNotReady(): ErrorBehaviour {
     return {
       kind: "error",
       status: 429,
@@ -123,7 +128,7 @@ export const sagemakerErrors = {
       body: { Message: `Model for endpoint dog-breeds of account ${ACCOUNT_ID} is not ready.` },
     };
   },
-  throttling(): Behaviour {
+  throttling(): ErrorBehaviour {
     return {
       kind: "error",
       status: 400,
@@ -131,7 +136,7 @@ export const sagemakerErrors = {
       body: { Message: `Rate exceeded for account ${ACCOUNT_ID}` },
     };
   },
-  internalFailure(): Behaviour {
+  internalFailure(): ErrorBehaviour {
     return {
       kind: "error",
       status: 500,
@@ -139,7 +144,7 @@ export const sagemakerErrors = {
       body: { Message: `An internal failure occurred for account ${ACCOUNT_ID}.` },
     };
   },
-  serviceUnavailable(): Behaviour {
+  serviceUnavailable(): ErrorBehaviour {
     return {
       kind: "error",
       status: 503,
@@ -147,7 +152,7 @@ export const sagemakerErrors = {
       body: { Message: `Service unavailable for account ${ACCOUNT_ID}.` },
     };
   },
-  internalDependency(): Behaviour {
+  internalDependency(): ErrorBehaviour {
     return {
       kind: "error",
       status: 530,
@@ -288,17 +293,14 @@ export class SageMakerEmulator {
     }
   }
 
-  private sendError(
-    res: ServerResponse,
-    requestId: string,
-    behaviour: Extract<Behaviour, { kind: "error" }>,
-  ): void {
+  private sendError(res: ServerResponse, requestId: string, behaviour: ErrorBehaviour): void {
     if (res.destroyed) return;
     const payload = behaviour.typeInBody
       ? { __type: behaviour.errorType, ...behaviour.body }
       : (behaviour.body ?? {});
     const body = JSON.stringify(payload);
     const headers: Record<string, string | number> = {
+      ...behaviour.headers,
       "content-type": "application/json",
       "x-amzn-requestid": requestId,
       "content-length": Buffer.byteLength(body),

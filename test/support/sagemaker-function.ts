@@ -104,15 +104,11 @@ export interface Invocation {
 }
 
 /**
- * Invokes the handler with stdout and stderr captured (not echoed): Powertools writes INFO lines and EMF to
- * stdout and WARN/ERROR lines to stderr; Lambda sends both to CloudWatch Logs.
- * Rejects if the handler throws, which it must never do.
+ * Diverts everything written to stdout and stderr into memory (nothing is echoed) until the returned function is
+ * called; that function puts the streams back and returns the non-empty lines written meanwhile. Powertools
+ * writes INFO lines and EMF to stdout and WARN/ERROR lines to stderr; Lambda sends both to CloudWatch Logs.
  */
-export async function invoke(
-  handler: Handler,
-  event: unknown,
-  context = lambdaContext(),
-): Promise<Invocation> {
+export function captureOutput(): () => string[] {
   const captured: string[] = [];
   const streams = [process.stdout, process.stderr];
   const originals = streams.map((stream) => stream.write);
@@ -124,18 +120,34 @@ export async function invoke(
       return true;
     }) as typeof stream.write;
   }
+  return () => {
+    streams.forEach((stream, i) => (stream.write = originals[i]));
+    return captured
+      .join("")
+      .split("\n")
+      .filter((line) => line !== "");
+  };
+}
+
+/**
+ * Invokes the handler with stdout and stderr captured (see {@link captureOutput}).
+ * Rejects if the handler throws, which it must never do.
+ */
+export async function invoke(
+  handler: Handler,
+  event: unknown,
+  context = lambdaContext(),
+): Promise<Invocation> {
+  const stopCapture = captureOutput();
   const started = performance.now();
   let response: FunctionResponse;
+  let stdout: string[];
   try {
     response = await handler(event, context);
   } finally {
-    streams.forEach((stream, i) => (stream.write = originals[i]));
+    stdout = stopCapture();
   }
   const elapsedMs = performance.now() - started;
-  const stdout = captured
-    .join("")
-    .split("\n")
-    .filter((line) => line !== "");
   const parsed = stdout.map((line) => {
     try {
       return JSON.parse(line) as Record<string, any>;
@@ -197,5 +209,42 @@ export async function startFunctionUnderTest(): Promise<FunctionUnderTest> {
       restoreEnv();
       await emulator.close();
     },
+  };
+}
+
+/**
+ * For a mocha suite: starts the emulator and a fresh instance of the bundle before its tests, stops both after
+ * them, and resets the emulator (script and recorded requests) before each test. The returned object is filled
+ * in by the `before` hook, so use it inside hooks and tests only.
+ */
+export function useFunctionUnderTest(): FunctionUnderTest {
+  const fn = {} as FunctionUnderTest;
+  before(async () => {
+    Object.assign(fn, await startFunctionUnderTest());
+  });
+  after(async () => {
+    await fn.stop?.();
+  });
+  beforeEach(() => {
+    fn.emulator.reset();
+  });
+  return fn;
+}
+
+/** An HTTP API or Function URL (payload 2.0) POST event carrying `body`, as Lambda delivers it. */
+export function functionUrlEvent(
+  body: string,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    version: "2.0",
+    routeKey: "$default",
+    rawPath: "/",
+    rawQueryString: "",
+    headers: { "content-type": "application/json" },
+    requestContext: { http: { method: "POST", path: "/", protocol: "HTTP/1.1", sourceIp: "198.51.100.7" } },
+    body,
+    isBase64Encoded: false,
+    ...overrides,
   };
 }

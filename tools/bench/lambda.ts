@@ -11,6 +11,7 @@ import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { build, type Metafile, type Plugin } from "esbuild";
 import { SageMakerEmulator } from "../../test/support/sagemaker-emulator";
+import { functionUrlEvent } from "../../test/support/sagemaker-function";
 
 const ROOT = join(__dirname, "..", "..");
 const BUNDLE = join(ROOT, "dist", "lambda", "index.mjs");
@@ -31,16 +32,7 @@ const TARGET_WARM_P50_RATIO = 1.15;
 
 const IMAGE_URL = "https://images.example.com/dogs/beagle.jpg";
 // A Function URL / HTTP API event: the most parsing the handler does on its success path.
-const EVENT = {
-  version: "2.0",
-  routeKey: "$default",
-  rawPath: "/",
-  rawQueryString: "",
-  headers: { "content-type": "application/json" },
-  requestContext: { http: { method: "POST", path: "/", protocol: "HTTP/1.1", sourceIp: "198.51.100.7" } },
-  body: JSON.stringify({ url: IMAGE_URL }),
-  isBase64Encoded: false,
-};
+const EVENT = functionUrlEvent(JSON.stringify({ url: IMAGE_URL }));
 
 const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
 const ms = (value: number) => `${value.toFixed(value < 10 ? 3 : 1)} ms`;
@@ -51,6 +43,8 @@ function quantile(values: number[], q: number): number {
   return sorted[index];
 }
 const median = (values: number[]) => quantile(values, 0.5);
+/** A difference with its sign: "+3.1 KB", "-5.420 ms" (noise can make a cost come out negative). */
+const signed = (text: string) => (text.startsWith("-") ? text : `+${text}`);
 
 // The build options of tools/build.mjs (which builds on import, so it is not imported here). The bench checks
 // that its copy reproduces dist/lambda/index.mjs byte for byte, so the two cannot drift apart silently.
@@ -311,7 +305,7 @@ async function main(): Promise<void> {
       const size = variantSizes.get(name) ?? 0;
       const load = importOnly.get(name) ?? 0;
       console.log(
-        `  ${name.padEnd(28)} ${kb(size).padStart(9)}  import ${ms(load).padStart(8)}   vs neither: +${kb(size - baseSize)}, +${ms(load - baseImport)}`,
+        `  ${name.padEnd(28)} ${kb(size).padStart(9)}  import ${ms(load).padStart(8)}   vs neither: ${signed(kb(size - baseSize))}, ${signed(ms(load - baseImport))}`,
       );
     }
     results.powertools = Object.fromEntries(
@@ -381,7 +375,7 @@ async function main(): Promise<void> {
       `  ratio handler/SDK: p50 ${warmRatio.toFixed(3)}  [target ≤ ${TARGET_WARM_P50_RATIO}], p99 ${(p99("handler") / p99("sdk")).toFixed(3)}`,
     );
     console.log(
-      `  Powertools Logger + Metrics per invocation: +${((p50("handler") - p50("noPowertools")) * 1000).toFixed(0)} µs at p50, +${(cpuPerCall("handler") - cpuPerCall("noPowertools")).toFixed(0)} µs CPU`,
+      `  Powertools Logger + Metrics per invocation: ${signed(((p50("handler") - p50("noPowertools")) * 1000).toFixed(0))} µs at p50, ${signed((cpuPerCall("handler") - cpuPerCall("noPowertools")).toFixed(0))} µs CPU`,
     );
     console.log(`  the handler wrote ${logLines} JSON lines (${kb(logBytes)}) of logs and EMF`);
     results.warm = {
