@@ -20,7 +20,7 @@ const settings = loadStackConfig();
 const missingBundle = bundleProblem();
 if (missingBundle) throw new pulumi.RunError(missingBundle);
 
-const { namePrefix: prefix, notebook, trainingHost, endpoint, inference } = settings;
+const { namePrefix: prefix, names, notebook, trainingHost, endpoint, inference } = settings;
 // Every resource carries the project and stack (for cost allocation), plus the stack's own `ml-platform:tags`.
 const tags = {
   "ml-platform:project": settings.project,
@@ -32,11 +32,11 @@ const tags = {
 const stateful = { protect: settings.protect };
 
 // 2. Storage.
-const bucket = new ProjectBucket(`${prefix}-artifacts`, { tags }, stateful);
+const bucket = new ProjectBucket(names.bucket, { tags }, stateful);
 
 // 3. Exploration and training.
 const notebookInstance = new NotebookInstance(
-  `${prefix}-notebook`,
+  names.notebook,
   {
     instanceType: notebook.instanceType,
     volumeSizeGb: notebook.volumeSizeGb,
@@ -51,7 +51,7 @@ const notebookInstance = new NotebookInstance(
   stateful,
 );
 
-const host = new TrainingHost(`${prefix}-training`, {
+const host = new TrainingHost(names.trainingHost, {
   instanceType: trainingHost.instanceType,
   amiParameter: trainingHost.amiParameter,
   rootVolumeGb: trainingHost.rootVolumeGb,
@@ -70,7 +70,7 @@ const modelDataUrl = endpoint.modelDataUrl.startsWith("s3://")
   ? endpoint.modelDataUrl
   : pulumi.interpolate`s3://${bucket.bucketName}/${endpoint.modelDataUrl}`;
 
-const scalableEndpoint = new ScalableEndpoint(`${prefix}-endpoint`, {
+const scalableEndpoint = new ScalableEndpoint(names.endpoint, {
   instanceType: endpoint.instanceType,
   initialInstanceCount: endpoint.initialInstanceCount,
   minCapacity: endpoint.minCapacity,
@@ -87,7 +87,7 @@ const scalableEndpoint = new ScalableEndpoint(`${prefix}-endpoint`, {
   tags,
 });
 
-const fn = new InferenceFunction(`${prefix}-inference`, {
+const fn = new InferenceFunction(names.inference, {
   endpointName: scalableEndpoint.endpointName,
   endpointArn: scalableEndpoint.endpointArn,
   allowedImageHosts: inference.allowedImageHosts,

@@ -3,9 +3,17 @@ import { join, resolve } from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_INVOKE_TIMEOUT_MS, MAX_INVOKE_TIMEOUT_MS, parseHostRule } from "../lambda/config";
-import { inferenceFunctionPolicy, renderPolicy, serviceTrustPolicy } from "./lib/iam-policies";
+import { inferenceFunctionPolicy, renderPolicy } from "./lib/iam-policies";
 import { LAMBDA_FUNCTION_NAME_PATTERN } from "./lib/naming";
-import { checkInteger, checkTags, throwIfInvalid, Violations, type Violation } from "./lib/validation";
+import { createServiceRole } from "./lib/service-role";
+import {
+  checkIamRoleBaseName,
+  checkInteger,
+  checkTags,
+  throwIfInvalid,
+  Violations,
+  type Violation,
+} from "./lib/validation";
 
 export const INFERENCE_FUNCTION_TYPE = "ml-platform:lambda:InferenceFunction";
 
@@ -147,6 +155,8 @@ export function validateInferenceFunctionArgs(
   if (args.architecture !== undefined) {
     v.check(["x86_64", "arm64"].includes(args.architecture), "architecture", 'must be "x86_64" or "arm64"');
   }
+  // The role is auto-named `<name>-role-<7 hex>`.
+  checkIamRoleBaseName(v, name, "-role");
   const functionName = args.functionName ?? name;
   v.check(
     LAMBDA_FUNCTION_NAME_PATTERN.test(functionName),
@@ -208,25 +218,14 @@ export class InferenceFunction extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const role = new aws.iam.Role(
-      `${name}-role`,
-      {
-        description: `Execution role of inference function ${functionName}`,
-        assumeRolePolicy: JSON.stringify(serviceTrustPolicy("lambda.amazonaws.com")),
-        tags,
-      },
-      { parent: this },
-    );
-    const rolePolicy = new aws.iam.RolePolicy(
-      `${name}-policy`,
-      {
-        role: role.name,
-        policy: renderPolicy({ endpointArn: args.endpointArn, logGroupArn: this.logGroup.arn }, (r) =>
-          inferenceFunctionPolicy({ endpointArn: r.endpointArn, logGroupArn: r.logGroupArn }),
-        ),
-      },
-      { parent: this },
-    );
+    const { role, policy: rolePolicy } = createServiceRole(this, name, {
+      service: "lambda.amazonaws.com",
+      description: `Execution role of inference function ${functionName}`,
+      policy: renderPolicy({ endpointArn: args.endpointArn, logGroupArn: this.logGroup.arn }, (r) =>
+        inferenceFunctionPolicy({ endpointArn: r.endpointArn, logGroupArn: r.logGroupArn }),
+      ),
+      tags,
+    });
 
     const environment: Record<string, pulumi.Input<string>> = {
       ENDPOINT_NAME: args.endpointName,

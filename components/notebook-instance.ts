@@ -4,22 +4,24 @@ import { awsContextOutput } from "./lib/aws-context";
 import {
   notebookExecutionPolicy,
   renderPolicy,
-  serviceTrustPolicy,
   trainingJobExecutionPolicy,
   type AwsContext,
 } from "./lib/iam-policies";
 import { NAME_PREFIX_MAX_LENGTH, NAME_PREFIX_PATTERN, projectNamePrefix } from "./lib/naming";
+import { createServiceRole } from "./lib/service-role";
 import {
   IDLE_STOP_MAX_MINUTES,
   IDLE_STOP_MIN_MINUTES,
   idleStopOnStartBase64,
 } from "./lib/notebook-idle-stop";
 import {
+  checkEc2Id,
+  checkIamRoleBaseName,
   checkInstanceType,
   checkInteger,
+  checkKeyPrefixes,
   checkSageMakerBaseName,
   checkTags,
-  knownValue,
   throwIfInvalid,
   Violations,
   type Violation,
@@ -29,9 +31,6 @@ export const NOTEBOOK_INSTANCE_TYPE = "ml-platform:sagemaker:NotebookInstance";
 
 /** Notebook platforms SageMaker still supports (Amazon Linux 1 and the older AL2 images are deprecated). */
 export const NOTEBOOK_PLATFORMS = ["notebook-al2-v3", "notebook-al2023-v1"] as const;
-
-/** S3 key prefixes must be relative, end with '/', and not contain wildcards. */
-const KEY_PREFIX_PATTERN = /^(?:[A-Za-z0-9!_.'()-]+\/)+$/;
 
 export interface NotebookInstanceArgs {
   /**
@@ -96,7 +95,11 @@ const DEFAULTS = {
 export function validateNotebookInstanceArgs(args: NotebookInstanceArgs, name?: string): Violation[] {
   const v = new Violations();
   // The notebook and its lifecycle configuration are auto-named `<name>-<7 hex>` and `<name>-idle-stop-<7 hex>`.
-  if (name !== undefined) checkSageMakerBaseName(v, name, "-idle-stop".length);
+  if (name !== undefined) {
+    checkSageMakerBaseName(v, name, "-idle-stop".length);
+    // The longest role name: `<name>-training-role-<7 hex>`.
+    checkIamRoleBaseName(v, name, "-training-role");
+  }
   if (args.instanceType !== undefined) checkInstanceType(v, "instanceType", args.instanceType, "sagemaker");
   checkInteger(v, "volumeSizeGb", args.volumeSizeGb, 5, 16384, "GB");
   checkInteger(
@@ -116,22 +119,11 @@ export function validateNotebookInstanceArgs(args: NotebookInstanceArgs, name?: 
         "needs both; give both or neither",
     );
   }
-  const subnet = knownValue(args.subnetId);
-  if (subnet !== undefined && subnet !== "") {
-    v.check(/^subnet-[0-9a-f]{8,17}$/.test(subnet), "subnetId", `"${subnet}" is not a subnet id (subnet-…)`);
-  }
+  // An empty subnetId counts as none (hasSubnet above).
+  if (args.subnetId !== "") checkEc2Id(v, "subnetId", args.subnetId, "subnet");
   if (args.securityGroupIds !== undefined) {
     v.check(args.securityGroupIds.length <= 5, "securityGroupIds", "at most 5 security groups");
-    args.securityGroupIds.forEach((group, i) => {
-      const id = knownValue(group);
-      if (id !== undefined) {
-        v.check(
-          /^sg-[0-9a-f]{8,17}$/.test(id),
-          `securityGroupIds[${i}]`,
-          `"${id}" is not a security group id (sg-…)`,
-        );
-      }
-    });
+    args.securityGroupIds.forEach((group, i) => checkEc2Id(v, `securityGroupIds[${i}]`, group, "sg"));
   }
   if (args.namePrefix !== undefined) {
     v.check(
@@ -141,16 +133,7 @@ export function validateNotebookInstanceArgs(args: NotebookInstanceArgs, name?: 
         `(SageMaker ARNs are lower case, so a mixed-case prefix would never match the IAM policy)`,
     );
   }
-  for (const key of ["dataPrefix", "artifactPrefix"] as const) {
-    const prefix = args[key];
-    if (prefix !== undefined) {
-      v.check(
-        KEY_PREFIX_PATTERN.test(prefix),
-        key,
-        `"${prefix}" must be a relative S3 key prefix ending in "/"`,
-      );
-    }
-  }
+  checkKeyPrefixes(v, args);
   (args.prebuiltTrainingRepositories ?? []).forEach((repo, i) => {
     v.check(
       /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(repo),
@@ -225,60 +208,37 @@ export class NotebookInstance extends pulumi.ComponentResource {
         { parent: this },
       ).arn;
 
-    const trainingRole = new aws.iam.Role(
-      `${name}-training-role`,
-      {
-        description: `SageMaker training jobs launched from notebook ${name}`,
-        assumeRolePolicy: JSON.stringify(serviceTrustPolicy("sagemaker.amazonaws.com")),
-        tags,
-      },
-      { parent: this },
-    );
-    const trainingPolicy = new aws.iam.RolePolicy(
-      `${name}-training-policy`,
-      {
-        role: trainingRole.name,
-        policy: renderPolicy({ ctx, bucketArn: args.bucketArn, ecrRepositoryArns }, (r) =>
-          trainingJobExecutionPolicy({
+    const { role: trainingRole, policy: trainingPolicy } = createServiceRole(this, `${name}-training`, {
+      service: "sagemaker.amazonaws.com",
+      description: `SageMaker training jobs launched from notebook ${name}`,
+      policy: renderPolicy({ ctx, bucketArn: args.bucketArn, ecrRepositoryArns }, (r) =>
+        trainingJobExecutionPolicy({
+          ctx: r.ctx,
+          bucketArn: r.bucketArn,
+          dataPrefix,
+          artifactPrefix,
+          ecrRepositoryArns: r.ecrRepositoryArns,
+        }),
+      ),
+      tags,
+    });
+    const { role, policy: rolePolicy } = createServiceRole(this, name, {
+      service: "sagemaker.amazonaws.com",
+      description: `Execution role of SageMaker notebook ${name}, scoped to project prefix ${namePrefix}`,
+      policy: renderPolicy(
+        { ctx, bucketArn: args.bucketArn, trainingRoleArn: trainingRole.arn, ecrRepositoryArns },
+        (r) =>
+          notebookExecutionPolicy({
             ctx: r.ctx,
+            namePrefix,
             bucketArn: r.bucketArn,
-            dataPrefix,
-            artifactPrefix,
+            trainingRoleArn: r.trainingRoleArn,
             ecrRepositoryArns: r.ecrRepositoryArns,
+            ...(args.idleStopMinutes !== undefined ? { selfStopNotebookName: name } : {}),
           }),
-        ),
-      },
-      { parent: this },
-    );
-
-    const role = new aws.iam.Role(
-      `${name}-role`,
-      {
-        description: `Execution role of SageMaker notebook ${name}, scoped to project prefix ${namePrefix}`,
-        assumeRolePolicy: JSON.stringify(serviceTrustPolicy("sagemaker.amazonaws.com")),
-        tags,
-      },
-      { parent: this },
-    );
-    const rolePolicy = new aws.iam.RolePolicy(
-      `${name}-policy`,
-      {
-        role: role.name,
-        policy: renderPolicy(
-          { ctx, bucketArn: args.bucketArn, trainingRoleArn: trainingRole.arn, ecrRepositoryArns },
-          (r) =>
-            notebookExecutionPolicy({
-              ctx: r.ctx,
-              namePrefix,
-              bucketArn: r.bucketArn,
-              trainingRoleArn: r.trainingRoleArn,
-              ecrRepositoryArns: r.ecrRepositoryArns,
-              ...(args.idleStopMinutes !== undefined ? { selfStopNotebookName: name } : {}),
-            }),
-        ),
-      },
-      { parent: this },
-    );
+      ),
+      tags,
+    });
 
     const lifecycle =
       args.idleStopMinutes === undefined

@@ -8,10 +8,11 @@ import {
   parseS3Url,
   renderPolicy,
   s3ObjectPrefixArn,
-  serviceTrustPolicy,
 } from "./lib/iam-policies";
 import { endpointNameFor, SAGEMAKER_NAME_PATTERN } from "./lib/naming";
+import { createServiceRole } from "./lib/service-role";
 import {
+  checkIamRoleBaseName,
   checkInstanceType,
   checkInteger,
   checkSageMakerBaseName,
@@ -185,7 +186,11 @@ export function validateScalableEndpointArgs(
 ): Violation[] {
   const v = new Violations();
   // Children are auto-named `<name>-model-<7 hex>` and `<name>-config-<7 hex>`.
-  if (options.name !== undefined) checkSageMakerBaseName(v, options.name, "-config".length);
+  if (options.name !== undefined) {
+    checkSageMakerBaseName(v, options.name, "-config".length);
+    // The model's role is auto-named `<name>-model-role-<7 hex>`.
+    checkIamRoleBaseName(v, options.name, "-model-role");
+  }
   const autoscaling = args.autoscaling ?? true;
   const instance = checkInstanceType(v, "instanceType", args.instanceType, "sagemaker");
   if (instance?.burstable && autoscaling) {
@@ -350,33 +355,22 @@ export class ScalableEndpoint extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const role = new aws.iam.Role(
-      `${name}-model-role`,
-      {
-        description: `Execution role of the SageMaker model behind endpoint ${endpointNameBase}`,
-        assumeRolePolicy: JSON.stringify(serviceTrustPolicy("sagemaker.amazonaws.com")),
-        tags,
-      },
-      { parent: this },
-    );
-    const rolePolicy = new aws.iam.RolePolicy(
-      `${name}-model-policy`,
-      {
-        role: role.name,
-        policy: renderPolicy({ ctx, image, modelDataUrl: args.modelDataUrl }, (r) => {
-          const problem = modelDataUrlProblem(r.modelDataUrl);
-          if (problem) throw new Error(`${SCALABLE_ENDPOINT_TYPE} "${name}": modelDataUrl ${problem}`);
-          const s3 = parseS3Url(r.modelDataUrl)!;
-          return modelExecutionPolicy({
-            ctx: r.ctx,
-            artifactPrefixArn: s3ObjectPrefixArn(r.ctx.partition, s3.bucket, keyDirectory(s3.key)),
-            ecrRepositoryArn: `arn:${r.ctx.partition}:ecr:${r.ctx.region}:${r.image.registryId}:repository/${r.image.repositoryName}`,
-            endpointNamePrefix: endpointNameBase,
-          });
-        }),
-      },
-      { parent: this },
-    );
+    const { role, policy: rolePolicy } = createServiceRole(this, `${name}-model`, {
+      service: "sagemaker.amazonaws.com",
+      description: `Execution role of the SageMaker model behind endpoint ${endpointNameBase}`,
+      policy: renderPolicy({ ctx, image, modelDataUrl: args.modelDataUrl }, (r) => {
+        const problem = modelDataUrlProblem(r.modelDataUrl);
+        if (problem) throw new Error(`${SCALABLE_ENDPOINT_TYPE} "${name}": modelDataUrl ${problem}`);
+        const s3 = parseS3Url(r.modelDataUrl)!;
+        return modelExecutionPolicy({
+          ctx: r.ctx,
+          artifactPrefixArn: s3ObjectPrefixArn(r.ctx.partition, s3.bucket, keyDirectory(s3.key)),
+          ecrRepositoryArn: `arn:${r.ctx.partition}:ecr:${r.ctx.region}:${r.image.registryId}:repository/${r.image.repositoryName}`,
+          endpointNamePrefix: endpointNameBase,
+        });
+      }),
+      tags,
+    });
 
     const model = new aws.sagemaker.Model(
       `${name}-model`,

@@ -1,18 +1,16 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsContextOutput } from "./lib/aws-context";
+import { renderPolicy, ssmManagedInstanceCoreArn, trainingHostPolicy } from "./lib/iam-policies";
+import { createServiceRole } from "./lib/service-role";
 import {
-  renderPolicy,
-  serviceTrustPolicy,
-  ssmManagedInstanceCoreArn,
-  trainingHostPolicy,
-} from "./lib/iam-policies";
-import {
+  checkEc2Id,
+  checkIamRoleBaseName,
   checkInstanceType,
   checkInteger,
+  checkKeyPrefixes,
   checkSshCidr,
   checkTags,
-  knownValue,
   throwIfInvalid,
   Violations,
   type Violation,
@@ -22,7 +20,6 @@ export const TRAINING_HOST_TYPE = "ml-platform:ec2:TrainingHost";
 
 /** A public SSM parameter path, e.g. `/aws/service/deeplearning/ami/x86_64/…/latest/ami-id`. */
 const SSM_PARAMETER_PATTERN = /^\/[A-Za-z0-9_.\-/]+$/;
-const KEY_PREFIX_PATTERN = /^(?:[A-Za-z0-9!_.'()-]+\/)+$/;
 
 export interface TrainingHostArgs {
   /** EC2 instance type, without the `ml.` prefix, e.g. `"g5.2xlarge"` (GPU) or `"m5.xlarge"` (CPU smoke tests). */
@@ -67,8 +64,10 @@ export interface TrainingHostArgs {
 
 const DEFAULTS = { rootVolumeGb: 150, dataPrefix: "data/", artifactPrefix: "models/" } as const;
 
-export function validateTrainingHostArgs(args: TrainingHostArgs): Violation[] {
+export function validateTrainingHostArgs(args: TrainingHostArgs, name?: string): Violation[] {
   const v = new Violations();
+  // The role is auto-named `<name>-role-<7 hex>`.
+  if (name !== undefined) checkIamRoleBaseName(v, name, "-role");
   checkInstanceType(v, "instanceType", args.instanceType, "ec2");
   if (typeof args.amiParameter !== "string" || !SSM_PARAMETER_PATTERN.test(args.amiParameter)) {
     v.add(
@@ -93,23 +92,9 @@ export function validateTrainingHostArgs(args: TrainingHostArgs): Violation[] {
       "subnetId and vpcId come together: the security group must be in the subnet's VPC; give both or neither",
     );
   }
-  const subnet = knownValue(args.subnetId);
-  if (subnet !== undefined) {
-    v.check(/^subnet-[0-9a-f]{8,17}$/.test(subnet), "subnetId", `"${subnet}" is not a subnet id (subnet-…)`);
-  }
-  const vpc = knownValue(args.vpcId);
-  if (vpc !== undefined)
-    v.check(/^vpc-[0-9a-f]{8,17}$/.test(vpc), "vpcId", `"${vpc}" is not a VPC id (vpc-…)`);
-  for (const key of ["dataPrefix", "artifactPrefix"] as const) {
-    const prefix = args[key];
-    if (prefix !== undefined) {
-      v.check(
-        KEY_PREFIX_PATTERN.test(prefix),
-        key,
-        `"${prefix}" must be a relative S3 key prefix ending in "/"`,
-      );
-    }
-  }
+  checkEc2Id(v, "subnetId", args.subnetId, "subnet");
+  checkEc2Id(v, "vpcId", args.vpcId, "vpc");
+  checkKeyPrefixes(v, args);
   checkTags(v, args.tags);
   return [...v.items];
 }
@@ -132,7 +117,7 @@ export class TrainingHost extends pulumi.ComponentResource {
   readonly instance: aws.ec2.Instance;
 
   constructor(name: string, args: TrainingHostArgs, opts?: pulumi.ComponentResourceOptions) {
-    throwIfInvalid(TRAINING_HOST_TYPE, name, validateTrainingHostArgs(args));
+    throwIfInvalid(TRAINING_HOST_TYPE, name, validateTrainingHostArgs(args, name));
     super(TRAINING_HOST_TYPE, name, {}, opts);
 
     const tags = { ...args.tags, "ml-platform:component": TRAINING_HOST_TYPE };
@@ -140,25 +125,14 @@ export class TrainingHost extends pulumi.ComponentResource {
     const dataPrefix = args.dataPrefix ?? DEFAULTS.dataPrefix;
     const artifactPrefix = args.artifactPrefix ?? DEFAULTS.artifactPrefix;
 
-    const role = new aws.iam.Role(
-      `${name}-role`,
-      {
-        description: `Instance profile role of training host ${name}`,
-        assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com")),
-        tags,
-      },
-      { parent: this },
-    );
-    const rolePolicy = new aws.iam.RolePolicy(
-      `${name}-policy`,
-      {
-        role: role.name,
-        policy: renderPolicy({ bucketArn: args.bucketArn }, (r) =>
-          trainingHostPolicy({ bucketArn: r.bucketArn, dataPrefix, artifactPrefix }),
-        ),
-      },
-      { parent: this },
-    );
+    const { role, policy: rolePolicy } = createServiceRole(this, name, {
+      service: "ec2.amazonaws.com",
+      description: `Instance profile role of training host ${name}`,
+      policy: renderPolicy({ bucketArn: args.bucketArn }, (r) =>
+        trainingHostPolicy({ bucketArn: r.bucketArn, dataPrefix, artifactPrefix }),
+      ),
+      tags,
+    });
     const ssmCore = new aws.iam.RolePolicyAttachment(
       `${name}-ssm-core`,
       { role: role.name, policyArn: ctx.apply((c) => ssmManagedInstanceCoreArn(c.partition)) },
@@ -218,7 +192,8 @@ export class TrainingHost extends pulumi.ComponentResource {
     this.instance = new aws.ec2.Instance(
       name,
       {
-        ami: ami.value,
+        // insecureValue: an AMI id is public, and `value` would mark it secret, hiding it in every plan and diff.
+        ami: ami.insecureValue,
         instanceType: args.instanceType,
         iamInstanceProfile: profile.name,
         vpcSecurityGroupIds: [securityGroup.id],

@@ -97,6 +97,46 @@ function ecrPullStatements(repositoryArns: readonly string[]): IamStatement[] {
   ];
 }
 
+/** What a writer of a CloudWatch Logs group needs (create it if missing, then its streams and events). */
+const LOG_WRITE_ACTIONS = [
+  "logs:CreateLogGroup",
+  "logs:CreateLogStream",
+  "logs:DescribeLogStreams",
+  "logs:PutLogEvents",
+];
+
+/**
+ * The project bucket as training sees it (the training host and SageMaker training jobs alike): list only the two
+ * prefixes, read training data, read and write model artifacts.
+ */
+function trainingBucketStatements(
+  bucketArn: string,
+  dataPrefix: string,
+  artifactPrefix: string,
+): IamStatement[] {
+  return [
+    {
+      Sid: "ListProjectPrefixes",
+      Effect: "Allow",
+      Action: ["s3:ListBucket"],
+      Resource: [bucketArn],
+      Condition: { StringLike: { "s3:prefix": [`${dataPrefix}*`, `${artifactPrefix}*`] } },
+    },
+    {
+      Sid: "ReadTrainingData",
+      Effect: "Allow",
+      Action: ["s3:GetObject"],
+      Resource: [`${bucketArn}/${dataPrefix}*`],
+    },
+    {
+      Sid: "WriteModelArtifacts",
+      Effect: "Allow",
+      Action: ["s3:GetObject", "s3:PutObject"],
+      Resource: [`${bucketArn}/${artifactPrefix}*`],
+    },
+  ];
+}
+
 function putMetricDataStatement(namespace: string): IamStatement {
   // PutMetricData has no resource-level permissions; the namespace condition is its only scope.
   return {
@@ -177,7 +217,7 @@ export function notebookExecutionPolicy(input: NotebookPolicyInput): IamPolicyDo
     {
       Sid: "NotebookLogs",
       Effect: "Allow",
-      Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+      Action: LOG_WRITE_ACTIONS,
       Resource: [`${logGroupArn(ctx, "/aws/sagemaker/NotebookInstances")}:*`],
     },
     {
@@ -218,34 +258,11 @@ export function trainingJobExecutionPolicy(input: TrainingJobPolicyInput): IamPo
   return {
     Version: "2012-10-17",
     Statement: [
-      {
-        Sid: "ListProjectPrefixes",
-        Effect: "Allow",
-        Action: ["s3:ListBucket"],
-        Resource: [input.bucketArn],
-        Condition: { StringLike: { "s3:prefix": [`${input.dataPrefix}*`, `${input.artifactPrefix}*`] } },
-      },
-      {
-        Sid: "ReadTrainingData",
-        Effect: "Allow",
-        Action: ["s3:GetObject"],
-        Resource: [`${input.bucketArn}/${input.dataPrefix}*`],
-      },
-      {
-        Sid: "WriteModelArtifacts",
-        Effect: "Allow",
-        Action: ["s3:GetObject", "s3:PutObject"],
-        Resource: [`${input.bucketArn}/${input.artifactPrefix}*`],
-      },
+      ...trainingBucketStatements(input.bucketArn, input.dataPrefix, input.artifactPrefix),
       {
         Sid: "TrainingJobLogs",
         Effect: "Allow",
-        Action: [
-          "logs:CreateLogGroup",
-          "logs:CreateLogStream",
-          "logs:DescribeLogStreams",
-          "logs:PutLogEvents",
-        ],
+        Action: LOG_WRITE_ACTIONS,
         Resource: [`${logGroupArn(ctx, "/aws/sagemaker/TrainingJobs")}:*`],
       },
       putMetricDataStatement("/aws/sagemaker/TrainingJobs"),
@@ -264,27 +281,7 @@ export interface TrainingHostPolicyInput {
 export function trainingHostPolicy(input: TrainingHostPolicyInput): IamPolicyDocument {
   return {
     Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "ListProjectPrefixes",
-        Effect: "Allow",
-        Action: ["s3:ListBucket"],
-        Resource: [input.bucketArn],
-        Condition: { StringLike: { "s3:prefix": [`${input.dataPrefix}*`, `${input.artifactPrefix}*`] } },
-      },
-      {
-        Sid: "ReadTrainingData",
-        Effect: "Allow",
-        Action: ["s3:GetObject"],
-        Resource: [`${input.bucketArn}/${input.dataPrefix}*`],
-      },
-      {
-        Sid: "WriteModelArtifacts",
-        Effect: "Allow",
-        Action: ["s3:GetObject", "s3:PutObject"],
-        Resource: [`${input.bucketArn}/${input.artifactPrefix}*`],
-      },
-    ],
+    Statement: trainingBucketStatements(input.bucketArn, input.dataPrefix, input.artifactPrefix),
   };
 }
 
@@ -314,12 +311,7 @@ export function modelExecutionPolicy(input: ModelPolicyInput): IamPolicyDocument
       {
         Sid: "EndpointLogs",
         Effect: "Allow",
-        Action: [
-          "logs:CreateLogGroup",
-          "logs:CreateLogStream",
-          "logs:DescribeLogStreams",
-          "logs:PutLogEvents",
-        ],
+        Action: LOG_WRITE_ACTIONS,
         // The trailing * covers every endpoint generation (`<prefix>-<digest>`) and each group's streams.
         Resource: [logGroupArn(ctx, `/aws/sagemaker/Endpoints/${input.endpointNamePrefix}-*`)],
       },

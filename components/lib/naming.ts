@@ -14,8 +14,9 @@ export const SAGEMAKER_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 export const LAMBDA_FUNCTION_NAME_PATTERN = /^[a-zA-Z0-9-_]{1,64}$/;
 /** A SageMaker-compatible project prefix: lower case (SageMaker ARNs are always lower case), letters, digits, '-'. */
 export const NAME_PREFIX_PATTERN = /^[a-z0-9](-?[a-z0-9])*$/;
-// 36, so that `<prefix>-notebook` and `<prefix>-endpoint` leave room for the children's SageMaker auto-names.
-export const NAME_PREFIX_MAX_LENGTH = 36;
+// 33, so that every name the program derives from it fits once Pulumi adds `-<7 hex>`: the longest is the notebook's
+// training role, `<prefix>-notebook-training-role-<7 hex>`, 33 + 31 = IAM's 64 (SageMaker's 63 is met with room).
+export const NAME_PREFIX_MAX_LENGTH = 33;
 
 /**
  * The project's name prefix, `<project>-<stack>` in lower case with anything SageMaker rejects turned into '-'.

@@ -100,12 +100,37 @@ export type TrainingHostConfig = z.infer<typeof trainingHostSchema>;
 export type EndpointConfig = z.infer<typeof endpointSchema>;
 export type InferenceConfig = z.infer<typeof inferenceSchema>;
 
+/** The names the program gives its components. */
+export interface ComponentNames {
+  readonly bucket: string;
+  readonly notebook: string;
+  readonly trainingHost: string;
+  readonly endpoint: string;
+  readonly inference: string;
+}
+
+/**
+ * The program's component names, `<namePrefix>-<role>`. The stack config is validated with these very names, so
+ * a name that would push a child's auto-name past its service's limit is a config error, not a failed deployment.
+ */
+export function componentNames(namePrefix: string): ComponentNames {
+  return {
+    bucket: `${namePrefix}-artifacts`,
+    notebook: `${namePrefix}-notebook`,
+    trainingHost: `${namePrefix}-training`,
+    endpoint: `${namePrefix}-endpoint`,
+    inference: `${namePrefix}-inference`,
+  };
+}
+
 /** The validated settings of one stack. */
 export interface StackSettings {
   readonly project: string;
   readonly stack: string;
   /** `<project>-<stack>`, lower case: physical names and the notebook's IAM scope start with it. */
   readonly namePrefix: string;
+  /** The program's component names (children's physical names derive from them); see {@link componentNames}. */
+  readonly names: ComponentNames;
   /** Protect the stateful resources (bucket, notebook) from deletion. */
   readonly protect: boolean;
   /** Tags added to every resource. */
@@ -262,35 +287,23 @@ export function parseStackConfig(
   }
   const protect = parseBoolean(key("protect"), read(key("protect")), issues) ?? stack === "prod";
 
-  // Rules: the components' validators, reported against the config keys.
+  // Rules: the components' validators, run with the names the program gives the components (their children's
+  // physical names derive from them), reported against the config keys.
+  const names = componentNames(projectNamePrefix(project, stack));
+  const report = (name: ObjectKey, violations: readonly Violation[]) =>
+    issues.push(...fromViolations(key(name), violations));
   const notebook = parsed.notebook as NotebookConfig | undefined;
-  if (notebook) {
-    issues.push(
-      ...fromViolations(
-        key("notebook"),
-        validateNotebookInstanceArgs(
-          { ...notebook, bucketArn: "" },
-          `${projectNamePrefix(project, stack)}-notebook`,
-        ),
-      ),
-    );
-  }
+  if (notebook)
+    report("notebook", validateNotebookInstanceArgs({ ...notebook, bucketArn: "" }, names.notebook));
   const trainingHost = parsed.trainingHost as TrainingHostConfig | undefined;
   if (trainingHost) {
-    issues.push(
-      ...fromViolations(key("trainingHost"), validateTrainingHostArgs({ ...trainingHost, bucketArn: "" })),
-    );
+    report("trainingHost", validateTrainingHostArgs({ ...trainingHost, bucketArn: "" }, names.trainingHost));
   }
   const endpoint = parsed.endpoint as EndpointConfig | undefined;
   if (endpoint) {
-    issues.push(
-      ...fromViolations(
-        key("endpoint"),
-        validateScalableEndpointArgs(endpoint, {
-          skipModelDataUrl: true,
-          name: `${projectNamePrefix(project, stack)}-endpoint`,
-        }),
-      ),
+    report(
+      "endpoint",
+      validateScalableEndpointArgs(endpoint, { skipModelDataUrl: true, name: names.endpoint }),
     );
     const url = endpoint.modelDataUrl;
     const problem = url.startsWith("s3://") ? modelDataUrlProblem(url) : modelKeyProblem(url);
@@ -303,15 +316,11 @@ export function parseStackConfig(
   }
   const inference = parsed.inference as InferenceConfig | undefined;
   if (inference) {
-    issues.push(
-      ...fromViolations(
-        key("inference"),
-        validateInferenceFunctionArgs(
-          { ...inference, endpointName: "", endpointArn: "" },
-          `${projectNamePrefix(project, stack)}-inference`,
-          { skipBundleCheck: true },
-        ),
-      ),
+    report(
+      "inference",
+      validateInferenceFunctionArgs({ ...inference, endpointName: "", endpointArn: "" }, names.inference, {
+        skipBundleCheck: true,
+      }),
     );
   }
   if (issues.length > 0) throw new StackConfigError(stack, issues);
@@ -320,6 +329,7 @@ export function parseStackConfig(
     project,
     stack,
     namePrefix: projectNamePrefix(project, stack),
+    names,
     protect,
     tags,
     notebook: notebook!,

@@ -117,6 +117,48 @@ export function checkInstanceType(
   return parsed.value;
 }
 
+/** S3 key prefixes that IAM statements are scoped to: relative, ending in "/", no wildcards. */
+const KEY_PREFIX_PATTERN = /^(?:[A-Za-z0-9!_.'()-]+\/)+$/;
+
+/** Checks the data and artifact key prefixes (the notebook and the training host scope their roles to them). */
+export function checkKeyPrefixes(
+  violations: Violations,
+  args: { readonly dataPrefix?: string; readonly artifactPrefix?: string },
+): void {
+  for (const key of ["dataPrefix", "artifactPrefix"] as const) {
+    const prefix = args[key];
+    if (prefix !== undefined) {
+      violations.check(
+        KEY_PREFIX_PATTERN.test(prefix),
+        key,
+        `"${prefix}" must be a relative S3 key prefix ending in "/"`,
+      );
+    }
+  }
+}
+
+const EC2_ID_KINDS = {
+  subnet: "a subnet id (subnet-…)",
+  sg: "a security group id (sg-…)",
+  vpc: "a VPC id (vpc-…)",
+} as const;
+
+/** Checks an EC2 resource id (`subnet-`, `sg-` or `vpc-` and 8 or 17 hex digits) when it is known now. */
+export function checkEc2Id(
+  violations: Violations,
+  propertyPath: string,
+  value: pulumi.Input<string> | undefined,
+  kind: keyof typeof EC2_ID_KINDS,
+): void {
+  const id = knownValue(value);
+  if (id === undefined) return;
+  violations.check(
+    new RegExp(`^${kind}-[0-9a-f]{8,17}$`).test(id),
+    propertyPath,
+    `"${id}" is not ${EC2_ID_KINDS[kind]}`,
+  );
+}
+
 export type CidrCheck =
   | { readonly ok: true; readonly version: 4 | 6; readonly prefixLength: number }
   | { readonly ok: false; readonly reason: string };
@@ -148,6 +190,27 @@ function formatIpv4(value: bigint): string {
   return [24n, 16n, 8n, 0n].map((shift) => ((value >> shift) & 0xffn).toString()).join(".");
 }
 
+/** RFC 5952 text: lower-case hex groups, the longest run of two or more zero groups as "::". */
+function formatIpv6(value: bigint): string {
+  const groups = Array.from({ length: 8 }, (_, i) => Number((value >> BigInt(112 - 16 * i)) & 0xffffn));
+  let best = { start: -1, length: 1 };
+  for (let i = 0; i < 8;) {
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > best.length) best = { start: i, length: j - i };
+    i = j === i ? i + 1 : j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (best.start < 0) return hex.join(":");
+  return `${hex.slice(0, best.start).join(":")}::${hex.slice(best.start + best.length).join(":")}`;
+}
+
+/** What differs between the two address families; the rules are the same. */
+const IP_FAMILIES = [
+  { version: 4, label: "IPv4", bits: 32, isAddress: isIPv4, toBigInt: ipv4ToBigInt, format: formatIpv4 },
+  { version: 6, label: "IPv6", bits: 128, isAddress: isIPv6, toBigInt: ipv6ToBigInt, format: formatIpv6 },
+] as const;
+
 /**
  * Validates a CIDR block the way the EC2 security-group rule API does (network address, prefix in range) and
  * rejects the whole internet (`0.0.0.0/0`, `::/0`) and anything nearly as wide (shorter than /8 or /16), since
@@ -160,69 +223,70 @@ export function checkSshCidr(cidr: unknown): CidrCheck {
   if (!match) return { ok: false, reason: `"${cidr}" is not a CIDR block (expected e.g. 203.0.113.0/24)` };
   const [, address, prefixText] = match as unknown as [string, string, string];
   const prefixLength = Number(prefixText);
-  if (isIPv4(address)) {
-    if (prefixLength > 32) return { ok: false, reason: `"${cidr}": an IPv4 prefix length is 0-32` };
-    if (prefixLength === 0) {
-      return {
-        ok: false,
-        reason: `"${cidr}" opens SSH to the whole IPv4 internet; name your office or VPN range`,
-      };
-    }
-    const value = ipv4ToBigInt(address);
-    const hostBits = 32n - BigInt(prefixLength);
-    const network = (value >> hostBits) << hostBits;
-    if (network !== value) {
-      return {
-        ok: false,
-        reason: `"${cidr}" has host bits set; the network address is ${formatIpv4(network)}/${prefixLength}`,
-      };
-    }
-    if (prefixLength < MIN_SSH_PREFIX[4]) {
-      return {
-        ok: false,
-        reason: `"${cidr}" is wider than /${MIN_SSH_PREFIX[4]}, which is as good as the whole internet for SSH`,
-      };
-    }
-    return { ok: true, version: 4, prefixLength };
+  const family = IP_FAMILIES.find((f) => f.isAddress(address));
+  if (!family) {
+    return {
+      ok: false,
+      reason: `"${cidr}" is not a CIDR block: "${address}" is not an IPv4 or IPv6 address`,
+    };
   }
-  if (isIPv6(address)) {
-    if (prefixLength > 128) return { ok: false, reason: `"${cidr}": an IPv6 prefix length is 0-128` };
-    if (prefixLength === 0) {
-      return {
-        ok: false,
-        reason: `"${cidr}" opens SSH to the whole IPv6 internet; name your office or VPN range`,
-      };
-    }
-    const value = ipv6ToBigInt(address);
-    const hostBits = 128n - BigInt(prefixLength);
-    if ((value >> hostBits) << hostBits !== value) {
-      return {
-        ok: false,
-        reason: `"${cidr}" has host bits set; use the network address of the /${prefixLength}`,
-      };
-    }
-    if (prefixLength < MIN_SSH_PREFIX[6]) {
-      return {
-        ok: false,
-        reason: `"${cidr}" is wider than /${MIN_SSH_PREFIX[6]}, which is as good as the whole internet for SSH`,
-      };
-    }
-    return { ok: true, version: 6, prefixLength };
+  const { version, label, bits } = family;
+  if (prefixLength > bits) return { ok: false, reason: `"${cidr}": an ${label} prefix length is 0-${bits}` };
+  if (prefixLength === 0) {
+    return {
+      ok: false,
+      reason: `"${cidr}" opens SSH to the whole ${label} internet; name your office or VPN range`,
+    };
   }
-  return { ok: false, reason: `"${cidr}" is not a CIDR block: "${address}" is not an IPv4 or IPv6 address` };
+  const value = family.toBigInt(address);
+  const hostBits = BigInt(bits - prefixLength);
+  const network = (value >> hostBits) << hostBits;
+  if (network !== value) {
+    return {
+      ok: false,
+      reason: `"${cidr}" has host bits set; the network address is ${family.format(network)}/${prefixLength}`,
+    };
+  }
+  const minPrefix = MIN_SSH_PREFIX[version];
+  if (prefixLength < minPrefix) {
+    return {
+      ok: false,
+      reason: `"${cidr}" is wider than /${minPrefix}, which is as good as the whole internet for SSH`,
+    };
+  }
+  return { ok: true, version, prefixLength };
 }
+
+/** Pulumi's auto-name suffix: `-` and 7 random hex characters. */
+export const AUTO_NAME_SUFFIX_LENGTH = 8;
+/** IAM's limit for role names; the AWS provider refuses an auto-name longer than this. */
+export const IAM_ROLE_NAME_MAX_LENGTH = 64;
 
 /**
  * Checks a component name that children's SageMaker names derive from: Pulumi auto-names a child `<name>-<7 hex>`
  * (or `<name>-<suffix>-<7 hex>`), and SageMaker allows letters, digits and hyphens, at most 63 characters.
  */
 export function checkSageMakerBaseName(violations: Violations, name: string, longestSuffix: number): void {
-  const max = 63 - longestSuffix - 8;
+  const max = 63 - longestSuffix - AUTO_NAME_SUFFIX_LENGTH;
   violations.check(
     /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/.test(name) && name.length <= max,
     "name",
     `"${name}" can't prefix SageMaker names: use letters, digits and hyphens, at most ${max} characters ` +
       `(child names add "${longestSuffix ? "-<suffix>" : ""}-<7 hex>" within SageMaker's 63)`,
+  );
+}
+
+/**
+ * Checks a component name that an auto-named IAM role derives from (`<name><roleSuffix>-<7 hex>`): the provider
+ * refuses to auto-name a role beyond IAM's 64 characters, and IAM allows letters, digits and `+=,.@_-`.
+ */
+export function checkIamRoleBaseName(violations: Violations, name: string, roleSuffix: string): void {
+  const max = IAM_ROLE_NAME_MAX_LENGTH - roleSuffix.length - AUTO_NAME_SUFFIX_LENGTH;
+  violations.check(
+    /^[\w+=,.@-]+$/.test(name) && name.length <= max,
+    "name",
+    `"${name}" can't prefix IAM role names: use letters, digits and +=,.@_-, at most ${max} characters ` +
+      `(the role is auto-named "<name>${roleSuffix}-<7 hex>" within IAM's ${IAM_ROLE_NAME_MAX_LENGTH})`,
   );
 }
 

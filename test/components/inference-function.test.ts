@@ -5,16 +5,13 @@ import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { InferenceFunction, type InferenceFunctionArgs } from "../../components";
 import { policyDocument, runWithMocks, type MockRun } from "../support/mock-components";
+import { assertOnlyChildren, assertRejected } from "../support/captured-assertions";
+import { CHILDREN, TYPES as T } from "../support/type-tokens";
 
-const T = {
-  component: "ml-platform:lambda:InferenceFunction",
-  fn: "aws:lambda/function:Function",
-  alias: "aws:lambda/alias:Alias",
-  pc: "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig",
-  logGroup: "aws:cloudwatch/logGroup:LogGroup",
-  role: "aws:iam/role:Role",
-  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-};
+/** Pulumi's wire-format signatures (sdk/nodejs/runtime/rpc.ts) of an archive and an asset. */
+const WIRE_SIGNATURE = "4dabf18193072939515e22adb298388d";
+const WIRE_ARCHIVE = "0def7320c3a5731c473e5ecbe6d01bc7";
+const WIRE_ASSET = "c44067f5952c0a294b673a41bacd8c17";
 
 const ENDPOINT_ARN = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/ml-platform-test-endpoint-aa0718b8";
 
@@ -51,16 +48,10 @@ describe("InferenceFunction", () => {
   });
 
   it("parents every child to the component", () => {
-    const component = run.one(T.component);
-    const children = run.resources.filter((r) => r !== component);
-    assert.deepEqual(
-      children.map((r) => r.type).sort(),
-      [T.alias, T.fn, T.logGroup, T.pc, T.role, T.rolePolicy].sort(),
-    );
-    for (const child of children) assert.equal(child.parent, component.urn);
+    assertOnlyChildren(run, T.functionComponent, CHILDREN[T.functionComponent]!);
   });
 
-  it("deploys the bundle as nodejs22.x with index.handler, published, with reserved concurrency", async () => {
+  it("deploys the bundle as nodejs22.x with index.handler, published, with reserved concurrency", () => {
     const fn = run.one(T.fn);
     assert.equal(fn.inputs.name, "ml-platform-test-inference");
     assert.equal(fn.inputs.runtime, "nodejs22.x");
@@ -70,12 +61,12 @@ describe("InferenceFunction", () => {
     assert.equal(fn.inputs.timeout, 30);
     assert.equal(fn.inputs.reservedConcurrentExecutions, 20);
     assert.deepEqual(fn.inputs.architectures, ["x86_64"]);
-    // Deserialized archives and assets hold their contents as promises.
-    const archive = fn.inputs.code as pulumi.asset.AssetArchive;
-    assert.ok(pulumi.asset.AssetArchive.isInstance(archive));
-    const assets = (await archive.assets) as Record<string, pulumi.asset.FileAsset>;
-    assert.deepEqual(Object.keys(assets), ["index.mjs"]);
-    assert.equal(await assets["index.mjs"]!.path, join(codeDirectory, "index.mjs"));
+    // The archive as the engine receives it (Pulumi's wire form): one file asset, index.mjs, from the code directory.
+    const archive = fn.inputs.code as { assets: Record<string, { path: string }> };
+    assert.equal((archive as Record<string, unknown>)[WIRE_SIGNATURE], WIRE_ARCHIVE);
+    assert.deepEqual(Object.keys(archive.assets), ["index.mjs"]);
+    assert.equal((archive.assets["index.mjs"] as Record<string, unknown>)[WIRE_SIGNATURE], WIRE_ASSET);
+    assert.equal(archive.assets["index.mjs"]!.path, join(codeDirectory, "index.mjs"));
   });
 
   it("sets ENDPOINT_NAME and ALLOWED_IMAGE_HOSTS for the handler", () => {
@@ -198,16 +189,22 @@ describe("InferenceFunction", () => {
       ["unknown architecture", { architecture: "riscv" }, "architecture", /x86_64/],
       ["bad function name", { functionName: "my function" }, "functionName", /Lambda function name/],
     ];
+    it("rejects a component name too long for the role's auto-name (IAM's 64 characters)", async () => {
+      // The function name may be 64 characters, but `<name>-role-<7 hex>` must fit IAM's 64 too.
+      const failed = await runWithMocks(() => new InferenceFunction("f".repeat(52), args()));
+      assert.match(
+        String((failed.error as Error).message),
+        /name: "f+" can't prefix IAM role names: .* at most 51 characters/,
+      );
+      assert.deepEqual(failed.resources, []);
+      const ok = await runWithMocks(() => new InferenceFunction("f".repeat(51), args()));
+      assert.equal(ok.error, undefined, String(ok.error));
+      assert.equal(String(ok.one(T.role).outputs.name).length, 64);
+    });
     for (const [title, overrides, property, reason] of cases) {
       it(`rejects ${title}`, async () => {
         const failed = await runWithMocks(() => new InferenceFunction("fn", args(overrides)));
-        assert.ok(pulumi.InputPropertiesError.isInstance(failed.error), String(failed.error));
-        const match = (failed.error as pulumi.InputPropertiesError).errors.find(
-          (e) => e.propertyPath === property,
-        );
-        assert.ok(match, `no error for ${property}: ${(failed.error as Error).message}`);
-        assert.match(match.reason, reason);
-        assert.deepEqual(failed.resources, []);
+        assertRejected(failed, property, reason);
       });
     }
   });

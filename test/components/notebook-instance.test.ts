@@ -3,15 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { NotebookInstance, type NotebookInstanceArgs } from "../../components";
 import { idleStopOnStartBase64 } from "../../components/lib/notebook-idle-stop";
 import { policyDocument, runWithMocks, type MockRun } from "../support/mock-components";
+import { assertOnlyChildren, assertRejected } from "../support/captured-assertions";
+import { CHILDREN, TYPES as T } from "../support/type-tokens";
 
-const T = {
-  component: "ml-platform:sagemaker:NotebookInstance",
-  notebook: "aws:sagemaker/notebookInstance:NotebookInstance",
-  lifecycle: "aws:sagemaker/notebookInstanceLifecycleConfiguration:NotebookInstanceLifecycleConfiguration",
-  role: "aws:iam/role:Role",
-  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-  key: "aws:kms/key:Key",
-};
 const BUCKET_ARN = "arn:aws:s3:::ml-platform-test-artifacts-1a2b3c4";
 const base: NotebookInstanceArgs = { bucketArn: BUCKET_ARN, instanceType: "ml.t3.medium", volumeSizeGb: 50 };
 
@@ -29,13 +23,7 @@ describe("NotebookInstance", () => {
   });
 
   it("parents every child to the component", () => {
-    const component = run.one(T.component);
-    const children = run.resources.filter((r) => r !== component);
-    assert.deepEqual(
-      children.map((r) => r.type).sort(),
-      [T.key, T.role, T.role, T.rolePolicy, T.rolePolicy, T.lifecycle, T.notebook].sort(),
-    );
-    for (const child of children) assert.equal(child.parent, component.urn);
+    assertOnlyChildren(run, T.notebookComponent, CHILDREN[T.notebookComponent]!);
   });
 
   it("disables root access, requires IMDSv2 and encrypts the volume with a rotating KMS key", () => {
@@ -59,7 +47,7 @@ describe("NotebookInstance", () => {
   });
 
   it("attaches the idle auto-stop lifecycle configuration", () => {
-    const lifecycle = run.one(T.lifecycle);
+    const lifecycle = run.one(T.notebookLifecycle);
     assert.equal(lifecycle.inputs.onStart, idleStopOnStartBase64(60));
     assert.equal(run.one(T.notebook).inputs.lifecycleConfigName, lifecycle.outputs.name);
   });
@@ -105,7 +93,7 @@ describe("NotebookInstance", () => {
     assert.equal(notebook.inputs.directInternetAccess, "Disabled");
     assert.equal(notebook.inputs.subnetId, "subnet-0123456789abcdef0");
     assert.deepEqual(notebook.inputs.securityGroups, ["sg-0123456789abcdef0"]);
-    assert.equal(vpc.ofType(T.lifecycle).length, 0);
+    assert.equal(vpc.ofType(T.notebookLifecycle).length, 0);
   });
 
   it("uses a given KMS key instead of creating one", async () => {
@@ -134,6 +122,18 @@ describe("NotebookInstance", () => {
         "subnetId",
         /not a subnet id/,
       ],
+      [
+        "a malformed security group id",
+        { subnetId: "subnet-0123456789abcdef0", securityGroupIds: ["sg-0123456789abcdef0", "default"] },
+        "securityGroupIds[1]",
+        /"default" is not a security group id/,
+      ],
+      [
+        "an artifact prefix with a wildcard",
+        { artifactPrefix: "models/*" },
+        "artifactPrefix",
+        /relative S3 key/,
+      ],
       ["an EC2 type", { instanceType: "t3.medium" }, "instanceType", /"ml\." prefix/],
       ["a 4 GB volume", { volumeSizeGb: 4 }, "volumeSizeGb", /5 to 16384/],
       ["a 5-minute idle limit", { idleStopMinutes: 5 }, "idleStopMinutes", /10 to 1440/],
@@ -152,16 +152,23 @@ describe("NotebookInstance", () => {
         assert.deepEqual(failed.resources, []);
       }
     });
+    it("rejects a component name too long for the training role's auto-name (IAM's 64 characters)", async () => {
+      // `<name>-training-role-<7 hex>`: 42 + 22 = 64 fits, 43 doesn't (SageMaker's limit alone would allow 45).
+      const failed = await runWithMocks(() => new NotebookInstance("n".repeat(43), base));
+      assert.match(
+        String((failed.error as Error).message),
+        /name: "n+" can't prefix IAM role names: .* at most 42 characters/,
+      );
+      assert.deepEqual(failed.resources, []);
+      const ok = await runWithMocks(() => new NotebookInstance("n".repeat(42), base));
+      assert.equal(ok.error, undefined, String(ok.error));
+      const longest = Math.max(...ok.ofType(T.role).map((r) => String(r.outputs.name).length));
+      assert.equal(longest, 64);
+    });
     for (const [title, overrides, property, reason] of cases) {
       it(`rejects ${title}`, async () => {
         const failed = await build(overrides);
-        assert.ok(pulumi.InputPropertiesError.isInstance(failed.error), String(failed.error));
-        const match = (failed.error as pulumi.InputPropertiesError).errors.find(
-          (e) => e.propertyPath === property,
-        );
-        assert.ok(match, `no error for ${property}: ${(failed.error as Error).message}`);
-        assert.match(match.reason, reason);
-        assert.deepEqual(failed.resources, []);
+        assertRejected(failed, property, reason);
       });
     }
   });

@@ -2,17 +2,7 @@ import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { ProjectBucket } from "../../components";
 import { policyDocument, runWithMocks, type MockRun } from "../support/mock-components";
-
-const T = {
-  component: "ml-platform:s3:ProjectBucket",
-  bucket: "aws:s3/bucket:Bucket",
-  sse: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-  versioning: "aws:s3/bucketVersioning:BucketVersioning",
-  pab: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-  policy: "aws:s3/bucketPolicy:BucketPolicy",
-  ownership: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-  lifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-};
+import { TYPES as T } from "../support/type-tokens";
 
 describe("ProjectBucket", () => {
   let run: MockRun;
@@ -22,9 +12,9 @@ describe("ProjectBucket", () => {
   });
 
   it("configures every setting on the one bucket, as children of the component", () => {
-    const component = run.one(T.component);
+    const component = run.one(T.projectBucket);
     const bucket = run.one(T.bucket);
-    for (const type of [T.sse, T.versioning, T.pab, T.policy, T.ownership, T.lifecycle]) {
+    for (const type of [T.sse, T.versioning, T.pab, T.bucketPolicy, T.ownership, T.lifecycleRules]) {
       const child = run.one(type);
       assert.equal(child.parent, component.urn);
       assert.equal(child.inputs.bucket, bucket.outputs.id, `${type} is not on the bucket`);
@@ -48,7 +38,7 @@ describe("ProjectBucket", () => {
 
   it("refuses non-TLS requests on the bucket and its objects", () => {
     const bucketArn = run.one(T.bucket).outputs.arn as string;
-    const doc = policyDocument(run.one(T.policy));
+    const doc = policyDocument(run.one(T.bucketPolicy));
     assert.deepEqual(
       doc.Statement.map((s) => [s.Effect, s.Action, s.Resource, s.Condition]),
       [
@@ -56,7 +46,7 @@ describe("ProjectBucket", () => {
         ["Deny", ["s3:*"], [bucketArn, `${bucketArn}/*`], { NumericLessThan: { "s3:TlsVersion": "1.2" } }],
       ],
     );
-    assert.ok(run.one(T.policy).dependencies.includes(run.one(T.pab).urn));
+    assert.ok(run.one(T.bucketPolicy).dependencies.includes(run.one(T.pab).urn));
   });
 
   it("passes protect to the bucket and its settings", () => {

@@ -2,19 +2,13 @@ import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { ScalableEndpoint, type ScalableEndpointArgs } from "../../components";
 import { policyDocument, runWithMocks, type MockRun } from "../support/mock-components";
-
-const T = {
-  component: "ml-platform:sagemaker:ScalableEndpoint",
-  model: "aws:sagemaker/model:Model",
-  config: "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
-  endpoint: "aws:sagemaker/endpoint:Endpoint",
-  target: "aws:appautoscaling/target:Target",
-  policy: "aws:appautoscaling/policy:Policy",
-  alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
-  role: "aws:iam/role:Role",
-  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-  key: "aws:kms/key:Key",
-};
+import {
+  assertCanaryWithRollback,
+  assertEndpointReplacedForNewShape,
+  assertOnlyChildren,
+  assertRejected,
+} from "../support/captured-assertions";
+import { CHILDREN, TYPES as T } from "../support/type-tokens";
 
 const base: ScalableEndpointArgs = {
   instanceType: "ml.m5.large",
@@ -42,17 +36,11 @@ describe("ScalableEndpoint", () => {
   });
 
   it("registers the component and parents every child to it", () => {
-    const component = run.one(T.component);
-    const children = run.resources.filter((r) => r !== component);
-    assert.deepEqual(
-      children.map((r) => r.type).sort(),
-      [T.role, T.rolePolicy, T.model, T.key, T.config, T.endpoint, T.target, T.policy].sort(),
-    );
-    for (const child of children) assert.equal(child.parent, component.urn, `${child.name} is not parented`);
+    assertOnlyChildren(run, T.endpointComponent, CHILDREN[T.endpointComponent]!);
   });
 
   it("never names the EndpointConfiguration or the Model, and names the variant AllTraffic", () => {
-    const config = run.one(T.config);
+    const config = run.one(T.endpointConfig);
     assert.equal(config.inputs.name, undefined);
     assert.equal(config.inputs.namePrefix, undefined);
     assert.equal(run.one(T.model).inputs.name, undefined);
@@ -108,7 +96,7 @@ describe("ScalableEndpoint", () => {
   it("wires the scalable target to the endpoint's name and the policy to the target's outputs", () => {
     const endpoint = run.one(T.endpoint);
     const target = run.one(T.target);
-    const policy = run.one(T.policy);
+    const policy = run.one(T.scalingPolicy);
     assert.equal(target.inputs.roleArn, undefined, "roleArn must be left to the service-linked role");
     assert.deepEqual(target.inputs, {
       serviceNamespace: "sagemaker",
@@ -116,7 +104,7 @@ describe("ScalableEndpoint", () => {
       scalableDimension: "sagemaker:variant:DesiredInstanceCount",
       minCapacity: 1,
       maxCapacity: 3,
-      tags: { "ml-platform:component": T.component },
+      tags: { "ml-platform:component": T.endpointComponent },
     });
     assert.deepEqual(target.propertyDependencies.resourceId, [endpoint.urn]);
     assert.deepEqual(policy.inputs, {
@@ -145,7 +133,7 @@ describe("ScalableEndpoint", () => {
     const endpoint = run.one(T.endpoint);
     assert.deepEqual(endpoint.options.customTimeouts, { create: "60m", update: "90m", delete: "30m" });
     assert.equal(endpoint.options.deleteBeforeReplace, false);
-    assert.equal(endpoint.inputs.endpointConfigName, run.one(T.config).outputs.name);
+    assert.equal(endpoint.inputs.endpointConfigName, run.one(T.endpointConfig).outputs.name);
     assert.equal(endpoint.inputs.deploymentConfig, undefined);
   });
 
@@ -157,19 +145,11 @@ describe("ScalableEndpoint", () => {
   describe("changing the instance type of the autoscaled variant (pitfall 4)", () => {
     it("changes the endpoint's name, so Pulumi replaces it create-before-delete instead of a failing UpdateEndpoint", async () => {
       const bigger = await build({ instanceType: "ml.c5.xlarge" });
-      const before = run.one(T.endpoint);
-      const after = bigger.one(T.endpoint);
       // Same logical resource (URN), different physical name: the provider's name is ForceNew, so this is a
-      // replacement; with deleteBeforeReplace false the new endpoint (new, non-colliding name) comes up first.
-      assert.equal(after.urn, before.urn);
-      assert.notEqual(after.inputs.name, before.inputs.name);
-      assert.equal(after.options.deleteBeforeReplace, false);
-      // The scalable target follows the new endpoint (its resourceId is ForceNew too), so the old target and policy
-      // are deregistered with the old endpoint, never pointing at a variant being changed.
-      assert.equal(
-        bigger.one(T.target).inputs.resourceId,
-        `endpoint/${after.inputs.name}/variant/AllTraffic`,
-      );
+      // replacement; with deleteBeforeReplace false the new endpoint (new, non-colliding name) comes up first. The
+      // scalable target follows the new endpoint (its resourceId is ForceNew too), so the old target and policy are
+      // deregistered with the old endpoint, never pointing at a variant being changed.
+      assertEndpointReplacedForNewShape(run.one(T.endpoint), bigger.one(T.endpoint), bigger.one(T.target));
     });
 
     it("keeps the name for every other change (model, image, counts, cooldowns), which update in place", async () => {
@@ -202,33 +182,18 @@ describe("ScalableEndpoint", () => {
 
     it("alarms on the variant's Invocation5XXErrors", () => {
       const alarm = bg.one(T.alarm);
-      const endpoint = bg.one(T.endpoint);
-      assert.equal(alarm.inputs.namespace, "AWS/SageMaker");
-      assert.equal(alarm.inputs.metricName, "Invocation5XXErrors");
-      assert.deepEqual(alarm.inputs.dimensions, {
-        EndpointName: endpoint.inputs.name,
-        VariantName: "AllTraffic",
-      });
       assert.equal(alarm.inputs.statistic, "Sum");
       assert.equal(alarm.inputs.threshold, 1);
       assert.equal(alarm.inputs.comparisonOperator, "GreaterThanOrEqualToThreshold");
-      assert.equal(alarm.parent, bg.one(T.component).urn);
+      assert.equal(alarm.parent, bg.one(T.endpointComponent).urn);
     });
 
     it("deploys blue/green with a canary and rolls back on that alarm", () => {
-      const endpoint = bg.one(T.endpoint);
-      assert.deepEqual(endpoint.inputs.deploymentConfig, {
-        blueGreenUpdatePolicy: {
-          trafficRoutingConfiguration: {
-            type: "CANARY",
-            waitIntervalInSeconds: 600,
-            canarySize: { type: "CAPACITY_PERCENT", value: 50 },
-          },
-          terminationWaitInSeconds: 300,
-        },
-        autoRollbackConfiguration: { alarms: [{ alarmName: bg.one(T.alarm).outputs.name }] },
+      assertCanaryWithRollback(bg.one(T.endpoint), bg.one(T.alarm), {
+        canaryPercent: 50,
+        waitIntervalSeconds: 600,
+        terminationWaitSeconds: 300,
       });
-      assert.ok(endpoint.dependencies.includes(bg.one(T.alarm).urn));
     });
   });
 
@@ -236,8 +201,8 @@ describe("ScalableEndpoint", () => {
     const gpu = await build({ instanceType: "ml.g5.xlarge", autoscaling: false });
     assert.equal(gpu.error, undefined, String(gpu.error));
     assert.equal(gpu.ofType(T.key).length, 0);
-    assert.equal(gpu.one(T.config).inputs.kmsKeyArn, undefined);
-    assert.equal(gpu.ofType(T.target).length + gpu.ofType(T.policy).length, 0);
+    assert.equal(gpu.one(T.endpointConfig).inputs.kmsKeyArn, undefined);
+    assert.equal(gpu.ofType(T.target).length + gpu.ofType(T.scalingPolicy).length, 0);
     assert.match(
       String((gpu.one(T.model).inputs.primaryContainer as { image: string }).image),
       /:2\.6\.0-gpu-py312$/,
@@ -257,7 +222,7 @@ describe("ScalableEndpoint", () => {
   it("uses a given KMS key instead of creating one", async () => {
     const keyed = await build({ kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/abc" });
     assert.equal(keyed.ofType(T.key).length, 0);
-    assert.equal(keyed.one(T.config).inputs.kmsKeyArn, "arn:aws:kms:us-east-1:123456789012:key/abc");
+    assert.equal(keyed.one(T.endpointConfig).inputs.kmsKeyArn, "arn:aws:kms:us-east-1:123456789012:key/abc");
   });
 
   describe("validation (before any resource, the component included)", () => {
@@ -313,16 +278,7 @@ describe("ScalableEndpoint", () => {
     for (const [title, args, property, reason] of cases) {
       it(`rejects ${title} (${property})`, async () => {
         const failed = await build(args);
-        assert.ok(
-          pulumi.InputPropertiesError.isInstance(failed.error),
-          `expected InputPropertiesError, got ${failed.error}`,
-        );
-        const error = failed.error as pulumi.InputPropertiesError;
-        const match = error.errors.find((e) => e.propertyPath === property);
-        assert.ok(match, `no error for ${property}: ${error.message}`);
-        assert.match(match.reason, reason);
-        assert.match(error.message, new RegExp(`${property.replace(".", "\\.")}: `));
-        assert.deepEqual(failed.resources, [], "resources were registered before validation");
+        assertRejected(failed, property, reason);
       });
     }
 
@@ -333,8 +289,20 @@ describe("ScalableEndpoint", () => {
         /name: "e+" can't prefix SageMaker names: .* at most 48/,
       );
       assert.deepEqual(failed.resources, []);
-      const ok = await build({}, "e".repeat(48));
-      assert.equal(ok.error, undefined);
+    });
+
+    it("rejects a component name too long for the model role's auto-name (IAM's 64 characters)", async () => {
+      // `<name>-model-role-<7 hex>`: 45 + 18 = 64 fits, 46 doesn't (SageMaker's limit alone would allow 48).
+      const failed = await build({}, "e".repeat(46));
+      assert.match(
+        String((failed.error as Error).message),
+        /name: "e+" can't prefix IAM role names: .* at most 45 characters/,
+      );
+      assert.deepEqual(failed.resources, []);
+      const ok = await build({}, "e".repeat(45));
+      assert.equal(ok.error, undefined, String(ok.error));
+      const role = ok.one(T.role);
+      assert.equal(String(role.outputs.name).length, 64, String(role.outputs.name));
     });
 
     it("reports every violation at once", async () => {

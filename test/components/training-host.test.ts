@@ -1,19 +1,9 @@
 import { strict as assert } from "node:assert";
-import * as pulumi from "@pulumi/pulumi";
 import { TrainingHost, type TrainingHostArgs } from "../../components";
 import { policyDocument, runWithMocks, type MockRun } from "../support/mock-components";
+import { assertOnlyChildren, assertRejected } from "../support/captured-assertions";
+import { CHILDREN, TYPES as T } from "../support/type-tokens";
 
-const T = {
-  component: "ml-platform:ec2:TrainingHost",
-  instance: "aws:ec2/instance:Instance",
-  sg: "aws:ec2/securityGroup:SecurityGroup",
-  ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-  egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-  role: "aws:iam/role:Role",
-  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-  attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-  profile: "aws:iam/instanceProfile:InstanceProfile",
-};
 const AMI_PARAMETER =
   "/aws/service/deeplearning/ami/x86_64/oss-nvidia-driver-gpu-pytorch-2.7-amazon-linux-2023/latest/ami-id";
 const BUCKET_ARN = "arn:aws:s3:::ml-platform-test-artifacts-1a2b3c4";
@@ -37,13 +27,7 @@ describe("TrainingHost", () => {
   });
 
   it("parents every child to the component", () => {
-    const component = run.one(T.component);
-    const children = run.resources.filter((r) => r !== component);
-    assert.deepEqual(
-      children.map((r) => r.type).sort(),
-      [T.instance, T.sg, T.egress, T.role, T.rolePolicy, T.attachment, T.profile].sort(),
-    );
-    for (const child of children) assert.equal(child.parent, component.urn);
+    assertOnlyChildren(run, T.trainingComponent, CHILDREN[T.trainingComponent]!);
   });
 
   it("resolves the AMI from the SSM parameter once and ignores later AMI releases", () => {
@@ -167,17 +151,29 @@ describe("TrainingHost", () => {
       ],
       ["a 4 GB root volume", { rootVolumeGb: 4 }, "rootVolumeGb", /8 to 16384/],
       ["a subnet without a VPC", { subnetId: "subnet-0123456789abcdef0" }, "vpcId", /come together/],
+      [
+        "a malformed VPC id",
+        { subnetId: "subnet-0123456789abcdef0", vpcId: "vpc-XYZ" },
+        "vpcId",
+        /"vpc-XYZ" is not a VPC id/,
+      ],
+      ["a bad data prefix", { dataPrefix: "/data" }, "dataPrefix", /relative S3 key prefix ending in "\/"/],
     ];
+    it("rejects a component name too long for the role's auto-name (IAM's 64 characters)", async () => {
+      const failed = await runWithMocks(() => new TrainingHost("t".repeat(52), base));
+      assert.match(
+        String((failed.error as Error).message),
+        /name: "t+" can't prefix IAM role names: .* at most 51 characters/,
+      );
+      assert.deepEqual(failed.resources, []);
+      const ok = await runWithMocks(() => new TrainingHost("t".repeat(51), base));
+      assert.equal(ok.error, undefined, String(ok.error));
+      assert.equal(String(ok.one(T.role).outputs.name).length, 64);
+    });
     for (const [title, overrides, property, reason] of cases) {
       it(`rejects ${title}`, async () => {
         const failed = await build(overrides);
-        assert.ok(pulumi.InputPropertiesError.isInstance(failed.error), String(failed.error));
-        const match = (failed.error as pulumi.InputPropertiesError).errors.find(
-          (e) => e.propertyPath === property,
-        );
-        assert.ok(match, `no error for ${property}: ${(failed.error as Error).message}`);
-        assert.match(match.reason, reason);
-        assert.deepEqual(failed.resources, []);
+        assertRejected(failed, property, reason);
       });
     }
   });

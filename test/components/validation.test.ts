@@ -24,7 +24,10 @@ describe("SSH CIDR validation", () => {
     ["128.0.0.0/1", /wider than \/8/],
     ["2000::/3", /wider than \/16/],
     ["10.0.0.1/24", /host bits set; the network address is 10\.0\.0\.0\/24/],
-    ["2001:db8::1/64", /host bits set/],
+    ["2001:db8::1/64", /host bits set; the network address is 2001:db8::\/64$/],
+    ["2001:db8:0:1:0:0:0:5/64", /the network address is 2001:db8:0:1::\/64$/],
+    ["2001:db8:1:2:3:4:5:6/112", /the network address is 2001:db8:1:2:3:4:5:0\/112$/],
+    ["fe80:0:0:0:1:0:0:1/80", /the network address is fe80::1:0:0:0\/80$/],
     ["10.0.0.0/33", /prefix length is 0-32/],
     ["10.0.0.0", /not a CIDR block/],
     ["256.1.1.0/24", /not an IPv4 or IPv6 address/],
@@ -57,7 +60,7 @@ describe("naming", () => {
   it("derives a lower-case, SageMaker-safe project prefix", () => {
     assert.equal(projectNamePrefix("ml-platform", "dev"), "ml-platform-dev");
     assert.equal(projectNamePrefix("ML_Platform", "Team.A--prod"), "ml-platform-team-a-prod");
-    assert.equal(projectNamePrefix("x".repeat(50), "prod").length, 36);
+    assert.equal(projectNamePrefix("x".repeat(50), "prod").length, 33);
   });
 
   it("names the endpoint from its variant shape: same shape, same name; new instance type, new name", () => {

@@ -4,6 +4,11 @@
  * and the rule, before any resource is registered.
  */
 import { strict as assert } from "node:assert";
+import {
+  LAMBDA_FUNCTION_NAME_PATTERN,
+  NAME_PREFIX_MAX_LENGTH,
+  SAGEMAKER_NAME_PATTERN,
+} from "../../components/lib/naming";
 import { parseStackConfig, StackConfigError } from "../../components/lib/stack-config";
 import { runProgram, REPO_ROOT, type RunProgramResult } from "../../tools/lib/program-runner";
 import { readProject, readStackConfig } from "../../tools/lib/stack-config";
@@ -210,6 +215,55 @@ describe("invalid stack configs are rejected before any resource is registered",
     const result = await runProgram({ stack: "dev", config: mutatedConfig(() => undefined) });
     assert.ok(result.ok, result.ok ? "" : result.message);
   });
+
+  it("a long stack name still gives every auto-named resource a name AWS accepts", async () => {
+    // The engine auto-names `<logical name>-<7 hex>` (as the mock does) and the provider refuses names beyond the
+    // service's limit, so the longest logical names under the longest prefix must still fit.
+    const result = await runProgram({
+      stack: "feature-" + "x".repeat(60),
+      config: mutatedConfig(() => undefined),
+    });
+    assert.ok(result.ok, result.ok ? "" : result.message);
+    const limits: Record<string, { property: string; max: number; pattern: RegExp }> = {
+      "aws:iam/role:Role": { property: "name", max: 64, pattern: /^[\w+=,.@-]+$/ },
+      "aws:sagemaker/notebookInstance:NotebookInstance": {
+        property: "name",
+        max: 63,
+        pattern: SAGEMAKER_NAME_PATTERN,
+      },
+      "aws:sagemaker/notebookInstanceLifecycleConfiguration:NotebookInstanceLifecycleConfiguration": {
+        property: "name",
+        max: 63,
+        pattern: SAGEMAKER_NAME_PATTERN,
+      },
+      "aws:sagemaker/model:Model": { property: "name", max: 63, pattern: SAGEMAKER_NAME_PATTERN },
+      "aws:sagemaker/endpointConfiguration:EndpointConfiguration": {
+        property: "name",
+        max: 63,
+        pattern: SAGEMAKER_NAME_PATTERN,
+      },
+      "aws:sagemaker/endpoint:Endpoint": { property: "name", max: 63, pattern: SAGEMAKER_NAME_PATTERN },
+      "aws:lambda/function:Function": { property: "name", max: 64, pattern: LAMBDA_FUNCTION_NAME_PATTERN },
+      "aws:s3/bucket:Bucket": { property: "bucket", max: 63, pattern: /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/ },
+    };
+    let checked = 0;
+    for (const resource of result.stack.resources) {
+      const limit = limits[resource.type];
+      if (!limit) continue;
+      const name = String(resource.outputs[limit.property]);
+      assert.ok(
+        name.length <= limit.max,
+        `${resource.type} ${name}: ${name.length} > ${limit.max} characters`,
+      );
+      assert.match(name, limit.pattern, resource.type);
+      checked++;
+    }
+    assert.equal(
+      checked,
+      12,
+      "5 roles, notebook, lifecycle, model, endpoint config, endpoint, function, bucket",
+    );
+  });
 });
 
 describe("parseStackConfig", () => {
@@ -223,6 +277,13 @@ describe("parseStackConfig", () => {
       const settings = parseStackConfig(reader(readStackConfig(REPO_ROOT, stack, project).config), stack);
       assert.equal(settings.namePrefix, `ml-platform-${stack}`);
       assert.equal(settings.protect, stack === "prod");
+      assert.deepEqual(settings.names, {
+        bucket: `ml-platform-${stack}-artifacts`,
+        notebook: `ml-platform-${stack}-notebook`,
+        trainingHost: `ml-platform-${stack}-training`,
+        endpoint: `ml-platform-${stack}-endpoint`,
+        inference: `ml-platform-${stack}-inference`,
+      });
     }
   });
 
@@ -259,10 +320,11 @@ describe("parseStackConfig", () => {
     );
   });
 
-  it("keeps names valid for a long stack name (the prefix is truncated, not rejected)", () => {
+  it("truncates the name prefix of a long stack name instead of rejecting it", () => {
     const stack = "feature-" + "x".repeat(60);
     const settings = parseStackConfig(reader(mutatedConfig(() => undefined)), stack);
-    assert.ok(settings.namePrefix.length <= 36, settings.namePrefix);
+    assert.equal(settings.namePrefix, "ml-platform-feature-xxxxxxxxxxxxx");
+    assert.equal(settings.namePrefix.length, NAME_PREFIX_MAX_LENGTH);
   });
 
   it("rejects an object key given as a plain string", () => {

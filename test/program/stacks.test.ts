@@ -7,45 +7,9 @@ import { strict as assert } from "node:assert";
 import type { CapturedResource, CapturedStack } from "../../components/lib/resource-graph";
 import { runProgram } from "../../tools/lib/program-runner";
 import { ensureLambdaBundle } from "./bundle";
+import { assertCanaryWithRollback, assertEndpointReplacedForNewShape } from "../support/captured-assertions";
+import { CHILDREN, TYPES as T } from "../support/type-tokens";
 import { mutatedConfig } from "./config";
-
-const T = {
-  stack: "pulumi:pulumi:Stack",
-  projectBucket: "ml-platform:s3:ProjectBucket",
-  notebookComponent: "ml-platform:sagemaker:NotebookInstance",
-  trainingComponent: "ml-platform:ec2:TrainingHost",
-  endpointComponent: "ml-platform:sagemaker:ScalableEndpoint",
-  functionComponent: "ml-platform:lambda:InferenceFunction",
-  bucket: "aws:s3/bucket:Bucket",
-  sse: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-  versioning: "aws:s3/bucketVersioning:BucketVersioning",
-  pab: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-  bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
-  ownership: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-  lifecycleRules: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-  notebook: "aws:sagemaker/notebookInstance:NotebookInstance",
-  notebookLifecycle:
-    "aws:sagemaker/notebookInstanceLifecycleConfiguration:NotebookInstanceLifecycleConfiguration",
-  model: "aws:sagemaker/model:Model",
-  endpointConfig: "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
-  endpoint: "aws:sagemaker/endpoint:Endpoint",
-  target: "aws:appautoscaling/target:Target",
-  scalingPolicy: "aws:appautoscaling/policy:Policy",
-  alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
-  fn: "aws:lambda/function:Function",
-  alias: "aws:lambda/alias:Alias",
-  pc: "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig",
-  logGroup: "aws:cloudwatch/logGroup:LogGroup",
-  instance: "aws:ec2/instance:Instance",
-  sg: "aws:ec2/securityGroup:SecurityGroup",
-  ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-  egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-  role: "aws:iam/role:Role",
-  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-  attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-  profile: "aws:iam/instanceProfile:InstanceProfile",
-  key: "aws:kms/key:Key",
-};
 
 interface Statement {
   Sid: string;
@@ -173,38 +137,9 @@ describe("the program with the real stack files", function () {
           assert.ok(r.parent, `${r.name} has no parent`);
           assert.notEqual(graph.byUrn(r.parent).type, T.stack, `${r.name} is not inside a component`);
         }
-        const expectedChildren: Record<string, string[]> = {
-          [T.endpointComponent]: [
-            T.role,
-            T.rolePolicy,
-            T.model,
-            T.key,
-            T.endpointConfig,
-            T.endpoint,
-            T.target,
-            T.scalingPolicy,
-          ],
-          [T.functionComponent]: [T.logGroup, T.role, T.rolePolicy, T.fn, T.alias, T.pc],
-          [T.trainingComponent]: [T.role, T.rolePolicy, T.attachment, T.profile, T.sg, T.egress, T.instance],
-          [T.notebookComponent]: [
-            T.key,
-            T.role,
-            T.role,
-            T.rolePolicy,
-            T.rolePolicy,
-            T.notebookLifecycle,
-            T.notebook,
-          ],
-          [T.projectBucket]: [
-            T.bucket,
-            T.ownership,
-            T.sse,
-            T.versioning,
-            T.pab,
-            T.lifecycleRules,
-            T.bucketPolicy,
-          ],
-        };
+        const expectedChildren: Record<string, string[]> = Object.fromEntries(
+          Object.entries(CHILDREN).map(([type, children]) => [type, [...children]]),
+        );
         if (stackName === "prod") {
           expectedChildren[T.endpointComponent]!.push(T.alarm);
           expectedChildren[T.trainingComponent]!.push(T.ingress);
@@ -430,24 +365,11 @@ describe("the program with the real stack files", function () {
     });
 
     it("prod deploys blue/green and rolls back on the variant's 5xx alarm; dev uses the default update", () => {
-      const endpoint = prod.one(T.endpoint);
-      const alarm = prod.one(T.alarm);
-      assert.deepEqual(alarm.inputs.dimensions, {
-        EndpointName: endpoint.outputs.name,
-        VariantName: "AllTraffic",
-      });
-      assert.equal(alarm.inputs.metricName, "Invocation5XXErrors");
-      assert.equal(alarm.inputs.namespace, "AWS/SageMaker");
-      assert.deepEqual(endpoint.inputs.deploymentConfig, {
-        blueGreenUpdatePolicy: {
-          trafficRoutingConfiguration: {
-            type: "CANARY",
-            waitIntervalInSeconds: 600,
-            canarySize: { type: "CAPACITY_PERCENT", value: 50 },
-          },
-          terminationWaitInSeconds: 300,
-        },
-        autoRollbackConfiguration: { alarms: [{ alarmName: alarm.outputs.name }] },
+      // Pulumi.prod.yaml: CANARY 50 %, 600 s between steps, the old fleet kept 300 s.
+      assertCanaryWithRollback(prod.one(T.endpoint), prod.one(T.alarm), {
+        canaryPercent: 50,
+        waitIntervalSeconds: 600,
+        terminationWaitSeconds: 300,
       });
       assert.equal(dev.one(T.endpoint).inputs.deploymentConfig, undefined);
     });
@@ -465,15 +387,8 @@ describe("the program with the real stack files", function () {
     });
 
     it("replaces the endpoint under a new name and moves the target, the function and its policy to it", () => {
-      const before = dev.one(T.endpoint);
       const after = resized.one(T.endpoint);
-      assert.equal(after.urn, before.urn);
-      assert.notEqual(after.inputs.name, before.inputs.name);
-      assert.equal(after.options.deleteBeforeReplace, false);
-      assert.equal(
-        resized.one(T.target).inputs.resourceId,
-        `endpoint/${after.inputs.name}/variant/AllTraffic`,
-      );
+      assertEndpointReplacedForNewShape(dev.one(T.endpoint), after, resized.one(T.target));
       const env = (resized.one(T.fn).inputs.environment as { variables: Record<string, string> }).variables;
       assert.equal(env.ENDPOINT_NAME, after.inputs.name);
       const invoke = resized.statement(

@@ -1,7 +1,8 @@
 /**
- * In-process mock runtime for component unit tests: constructs components under Pulumi's mock monitor and returns
- * every registration as a CapturedResource (components/lib/resource-graph.ts), with parents, dependencies and
- * resource options, which the plain `setMocks` callback never sees.
+ * In-process mock runtime for component unit tests: constructs components under the same capturing monitor the
+ * offline preview's program runner uses (tools/lib/capturing-mock-monitor.ts) and returns every registration as a
+ * CapturedResource (components/lib/resource-graph.ts), with parents, dependencies and resource options, exactly as
+ * the program tests and the policy pack see them: inputs as plain values, assets and archives in their wire form.
  *
  * Resource outputs and data sources are answered by the same mock AWS provider and fixture file as the offline
  * preview (tools/lib/mock-aws.ts, tools/preview/fixtures.yaml), so ARNs and names look alike in both.
@@ -9,107 +10,12 @@
  * Whole-program tests use tools/lib/program-runner.ts instead (a child process per stack).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import * as rpc from "@pulumi/pulumi/runtime/rpc";
-import type { CapturedResource, CapturedResourceOptions } from "../../components/lib/resource-graph";
+import type { CapturedResource } from "../../components/lib/resource-graph";
+import { CapturingMonitor, installCapturingMonitor } from "../../tools/lib/capturing-mock-monitor";
 import { loadFixtures } from "../../tools/lib/data-source-fixtures";
-import { answerInvoke, mockResourceState, type MockAwsContext } from "../../tools/lib/mock-aws";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const runtimeState: { getStore(): Record<string, unknown> } = require("@pulumi/pulumi/runtime/state");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const runtimeSettings: { waitForRPCs(): Promise<void> } = require("@pulumi/pulumi/runtime/settings");
-
-type Callback = (err: unknown, response?: unknown) => void;
-
-interface RegisterRequest {
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getCustom(): boolean;
-  getObject(): unknown;
-  getDependenciesList(): string[];
-  getPropertydependenciesMap(): {
-    forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void;
-  };
-  hasProtect(): boolean;
-  getProtect(): boolean;
-  getIgnorechangesList(): string[];
-  hasRetainondelete(): boolean;
-  getRetainondelete(): boolean;
-  getDeletebeforereplace(): boolean;
-  getReplaceonchangesList(): string[];
-  getProvider(): string;
-  getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
-}
-
-/** A MockMonitor that records each registration's options before the standard mock handling. */
-class CapturingMockMonitor extends MockMonitor {
-  readonly captured: CapturedResource[] = [];
-
-  constructor(aws: MockAwsContext) {
-    super({
-      call: (args) => answerInvoke(args.token, args.inputs, aws),
-      newResource: (args) => {
-        const seed = `${args.type}::${args.name}`;
-        const state = mockResourceState(args.type, args.name, seed, args.inputs, aws);
-        return { id: args.custom ? state.id : undefined, state: { ...args.inputs, ...state.computed } };
-      },
-    });
-  }
-
-  override async registerResource(req: RegisterRequest, callback: Callback): Promise<void> {
-    const propertyDependencies: Record<string, string[]> = {};
-    req.getPropertydependenciesMap().forEach((value, key) => {
-      propertyDependencies[key] = value.getUrnsList();
-    });
-    const timeouts = req.getCustomtimeouts();
-    const customTimeouts =
-      timeouts && (timeouts.getCreate() || timeouts.getUpdate() || timeouts.getDelete())
-        ? {
-            ...(timeouts.getCreate() ? { create: timeouts.getCreate() } : {}),
-            ...(timeouts.getUpdate() ? { update: timeouts.getUpdate() } : {}),
-            ...(timeouts.getDelete() ? { delete: timeouts.getDelete() } : {}),
-          }
-        : undefined;
-    const options: CapturedResourceOptions = {
-      protect: req.hasProtect() ? req.getProtect() : false,
-      ignoreChanges: req.getIgnorechangesList(),
-      retainOnDelete: req.hasRetainondelete() ? req.getRetainondelete() : false,
-      deleteBeforeReplace: req.getDeletebeforereplace(),
-      replaceOnChanges: req.getReplaceonchangesList(),
-      ...(req.getProvider() ? { provider: req.getProvider() } : {}),
-      ...(customTimeouts ? { customTimeouts } : {}),
-    };
-    const inputs = rpc.deserializeProperties(req.getObject() as never) as Record<string, unknown>;
-    const type = req.getType();
-    const name = req.getName();
-    const parent = req.getParent();
-    await super.registerResource(req, (err: unknown, response?: unknown) => {
-      if (!err && response) {
-        const urn = (response as { getUrn(): string }).getUrn();
-        const registered = this.resources.get(urn);
-        const state = registered?.state;
-        this.captured.push({
-          type,
-          name,
-          urn,
-          custom: req.getCustom(),
-          ...(parent ? { parent } : {}),
-          dependencies: req.getDependenciesList(),
-          propertyDependencies,
-          inputs,
-          outputs: {
-            ...(state ? (rpc.deserializeProperty(state) as Record<string, unknown>) : {}),
-            ...(registered?.id ? { id: registered.id } : {}),
-          },
-          options,
-        });
-      }
-      callback(err, response);
-    });
-  }
-}
 
 export interface MockRunOptions {
   readonly project?: string;
@@ -140,22 +46,10 @@ let fixtures: ReturnType<typeof loadFixtures> | undefined;
 export async function runWithMocks(build: () => unknown, options: MockRunOptions = {}): Promise<MockRun> {
   fixtures ??= loadFixtures();
   const region = options.region ?? "us-east-1";
-  const monitor = new CapturingMockMonitor({ fixtures, region });
-  pulumi.runtime.setMockOptions(monitor, options.project ?? "ml-platform", options.stack ?? "test", false);
-  Object.assign(runtimeState.getStore(), {
-    supportsSecrets: true,
-    supportsResourceReferences: true,
-    supportsOutputValues: false,
-    supportsDeletedWith: true,
-    supportsReplaceWith: true,
-    supportsAliasSpecs: true,
-    supportsTransforms: true,
-    supportsInvokeTransforms: true,
-    supportsParameterization: true,
-    supportsResourceHooks: true,
-    supportsErrorHooks: true,
-    supportsInvokeDependsOn: false,
-  });
+  const project = options.project ?? "ml-platform";
+  const stack = options.stack ?? "test";
+  const monitor = new CapturingMonitor(project, stack, { fixtures, region });
+  installCapturingMonitor(monitor, project, stack, false);
   pulumi.runtime.setAllConfig({ "aws:region": region, ...options.config });
 
   let error: unknown;
