@@ -11,9 +11,9 @@ import {
   ProjectBucket,
   ScalableEndpoint,
   TrainingHost,
-} from "./components";
-import { bundleProblem } from "./components/inference-function";
-import { loadStackConfig } from "./components/lib/stack-config";
+} from "@ml-platform/components";
+import { bundleProblem } from "@ml-platform/components/inference-function";
+import { loadStackConfig } from "./program/stack-config";
 
 // 1. Validate everything up front: the config (every key, all problems at once) and the Lambda bundle.
 const settings = loadStackConfig();

@@ -48,6 +48,6 @@ export {
   validateProjectBucketArgs,
   type ProjectBucketArgs,
 } from "./project-bucket";
-export * as iamPolicies from "./lib/iam-policies";
+export * as iamPolicies from "@ml-platform/aws-facts/iam-policies";
 export { endpointNameFor, projectNamePrefix, variantShapeDigest } from "./lib/naming";
 export type { Violation } from "./lib/validation";

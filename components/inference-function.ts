@@ -2,8 +2,12 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_INVOKE_TIMEOUT_MS, MAX_INVOKE_TIMEOUT_MS, parseHostRule } from "../lambda/config";
-import { inferenceFunctionPolicy, renderPolicy } from "./lib/iam-policies";
+import {
+  DEFAULT_INVOKE_TIMEOUT_MS,
+  MAX_INVOKE_TIMEOUT_MS,
+  parseHostRule,
+} from "@ml-platform/inference-function/config";
+import { inferenceFunctionPolicy, renderPolicy } from "@ml-platform/aws-facts/iam-policies";
 import { LAMBDA_FUNCTION_NAME_PATTERN } from "./lib/naming";
 import { createServiceRole } from "./lib/service-role";
 import {

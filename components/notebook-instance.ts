@@ -6,7 +6,7 @@ import {
   renderPolicy,
   trainingJobExecutionPolicy,
   type AwsContext,
-} from "./lib/iam-policies";
+} from "@ml-platform/aws-facts/iam-policies";
 import { NAME_PREFIX_MAX_LENGTH, NAME_PREFIX_PATTERN, projectNamePrefix } from "./lib/naming";
 import { createServiceRole } from "./lib/service-role";
 import {

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { renderPolicy, tlsOnlyBucketPolicy } from "./lib/iam-policies";
+import { renderPolicy, tlsOnlyBucketPolicy } from "@ml-platform/aws-facts/iam-policies";
 import { checkInteger, checkTags, throwIfInvalid, Violations, type Violation } from "./lib/validation";
 
 export const PROJECT_BUCKET_TYPE = "ml-platform:s3:ProjectBucket";

@@ -1,14 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsContextOutput } from "./lib/aws-context";
-import type { InstanceType } from "./lib/instance-types";
+import type { InstanceType } from "@ml-platform/aws-facts/instance-types";
 import {
   keyDirectory,
   modelExecutionPolicy,
   parseS3Url,
   renderPolicy,
   s3ObjectPrefixArn,
-} from "./lib/iam-policies";
+} from "@ml-platform/aws-facts/iam-policies";
 import { endpointNameFor, SAGEMAKER_NAME_PATTERN } from "./lib/naming";
 import { createServiceRole } from "./lib/service-role";
 import {

@@ -1,7 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsContextOutput } from "./lib/aws-context";
-import { renderPolicy, ssmManagedInstanceCoreArn, trainingHostPolicy } from "./lib/iam-policies";
+import {
+  renderPolicy,
+  ssmManagedInstanceCoreArn,
+  trainingHostPolicy,
+} from "@ml-platform/aws-facts/iam-policies";
 import { createServiceRole } from "./lib/service-role";
 import {
   checkEc2Id,

@@ -1,6 +1,5 @@
 // The function's observability: one Powertools Logger line and one Powertools Metrics EMF document per
-// invocation. A module of its own so that `npm run bench:lambda` can time exactly this code on its own (the
-// "Powertools floor" of its breakdown).
+// invocation. Logging and metrics are one concern, kept apart from the request path in index.ts.
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { LogAttributes } from "@aws-lambda-powertools/logger/types";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";

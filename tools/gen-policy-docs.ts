@@ -9,13 +9,13 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as prettier from "prettier";
-import { allPolicies } from "../policy/policies";
+import { allPolicies } from "@ml-platform/policy/policies";
 import {
   EXEMPTION_TAG_PREFIX,
   POLICY_DOCS_PATH,
   type ConfigProperty,
   type PlatformPolicy,
-} from "../policy/policies/framework";
+} from "@ml-platform/policy/policies/framework";
 
 const ROOT = join(__dirname, "..");
 export const STACKS = ["dev", "prod"] as const;

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { AwsContext } from "./iam-policies";
+import type { AwsContext } from "@ml-platform/aws-facts/iam-policies";
 
 /**
  * The deployment's partition, region and account as one Output. The invokes are parented to the component, so

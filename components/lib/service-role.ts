@@ -3,7 +3,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { serviceTrustPolicy, type ServicePrincipal } from "./iam-policies";
+import { serviceTrustPolicy, type ServicePrincipal } from "@ml-platform/aws-facts/iam-policies";
 
 export interface ServiceRoleArgs {
   /** The AWS service that assumes the role (its trust policy names only this principal). */

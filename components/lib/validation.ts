@@ -3,12 +3,12 @@
  * registers anything (itself included), collects every violation rather than stopping at the first, and throws one
  * `pulumi.InputPropertiesError` whose message lists each property and the rule it breaks.
  *
- * The rules are pure functions of plain values so the stack-config layer (`components/lib/stack-config.ts`) runs
+ * The rules are pure functions of plain values so the stack-config layer (`program/stack-config.ts`) runs
  * the very same checks and reports them against config keys (`ml-platform:endpoint.minCapacity`).
  */
 import { isIPv4, isIPv6 } from "node:net";
 import * as pulumi from "@pulumi/pulumi";
-import { parseInstanceType, type InstanceType } from "./instance-types";
+import { parseInstanceType, type InstanceType } from "@ml-platform/aws-facts/instance-types";
 
 /** One violated rule: the argument's property path and a sentence saying what is wrong and what is accepted. */
 export interface Violation {

@@ -15,9 +15,10 @@ import {
   type PlatformPolicy,
   type Probe,
 } from "./framework";
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
-export const SCALING_POLICY_TYPE = "aws:appautoscaling/policy:Policy";
-export const SCALABLE_TARGET_TYPE = "aws:appautoscaling/target:Target";
+export const SCALING_POLICY_TYPE = AWS_TYPES.appautoscalingPolicy;
+export const SCALABLE_TARGET_TYPE = AWS_TYPES.appautoscalingTarget;
 export const SAGEMAKER_VARIANT_DIMENSION = "sagemaker:variant:DesiredInstanceCount";
 
 /** Application Auto Scaling policy types; an omitted policyType means StepScaling (the AWS default). */

@@ -1,6 +1,6 @@
 /**
  * Cost: the `monthly-budget` stack policy. It estimates the stack's monthly cost with the same estimator and price
- * file as the offline preview (components/lib/pricing) and compares the worst case with a per-stack budget.
+ * file as the offline preview (aws-facts/pricing) and compares the worst case with a per-stack budget.
  * Prices it cannot find are reported as such, never treated as zero.
  */
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
@@ -14,7 +14,7 @@ import {
   summarizeEstimate,
   type CostAssumptionsInput,
   type CostLine,
-} from "../../components/lib/pricing";
+} from "@ml-platform/aws-facts/pricing";
 import { defineStackPolicy, type ConfigSpec, type PlatformPolicy } from "./framework";
 
 export interface MonthlyBudgetConfig {
@@ -120,7 +120,7 @@ export const monthlyBudget = defineStackPolicy<MonthlyBudgetConfig>({
       "resources are linked through dependencies and component parents as well.",
   },
   checks: [
-    "Estimates every resource from its outputs with components/lib/pricing (the preview's estimator and price file).",
+    "Estimates every resource from its outputs with aws-facts/pricing (the preview's estimator and price file).",
     "Reports the stack when the worst case (max capacity, 730 h always-on, assumed traffic) exceeds budgetUsd.",
     "Reports each resource with an unknown price (unknown region, instance type, volume type), never counting it as zero.",
     "A resource exempted from this policy is left out of the total; the message says so.",

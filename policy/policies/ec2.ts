@@ -8,10 +8,11 @@
  */
 import type * as aws from "@pulumi/aws";
 import { defineResourcePolicy, onType, type ResourceRuleContext } from "./framework";
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
-const INSTANCE = "aws:ec2/instance:Instance";
-const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
-const VOLUME = "aws:ebs/volume:Volume";
+const INSTANCE = AWS_TYPES.ec2Instance;
+const LAUNCH_TEMPLATE = AWS_TYPES.ec2LaunchTemplate;
+const VOLUME = AWS_TYPES.ebsVolume;
 
 type MetadataOptions = { httpEndpoint?: string; httpTokens?: string } | undefined;
 

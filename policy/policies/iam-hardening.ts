@@ -3,7 +3,7 @@
  * `iam:PassRole` on `*` lets whoever holds the grant hand any role — including an admin role — to a service they
  * control (a notebook, a training job, a Lambda), which is privilege escalation in one call.
  *
- * Documents are read with the shared structural parser (components/lib/iam-document.ts), so `"iam:passrole"`,
+ * Documents are read with the shared structural parser (aws-facts/iam-document.ts), so `"iam:passrole"`,
  * `"iam:Pass*"`, `"iam:*"`, NotAction, a single statement or an array, a JSON string or an object all count.
  */
 import {
@@ -12,18 +12,19 @@ import {
   statementsGranting,
   type IamDocument,
   type IamStatement,
-} from "../../components/lib/iam-document";
+} from "@ml-platform/aws-facts/iam-document";
 import { defineResourcePolicy, type ResourceRuleContext, type TypedRule } from "./framework";
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 /** Where identity-policy documents live: resource type → how to list (property path, document) pairs. */
 const DOCUMENT_SOURCES: Readonly<
   Record<string, (props: any) => { property: string; read: () => unknown }[]>
 > = {
-  "aws:iam/policy:Policy": (p) => [{ property: "policy", read: () => p.policy }],
-  "aws:iam/rolePolicy:RolePolicy": (p) => [{ property: "policy", read: () => p.policy }],
-  "aws:iam/userPolicy:UserPolicy": (p) => [{ property: "policy", read: () => p.policy }],
-  "aws:iam/groupPolicy:GroupPolicy": (p) => [{ property: "policy", read: () => p.policy }],
-  "aws:iam/role:Role": (p) => {
+  [AWS_TYPES.iamPolicy]: (p) => [{ property: "policy", read: () => p.policy }],
+  [AWS_TYPES.iamRolePolicy]: (p) => [{ property: "policy", read: () => p.policy }],
+  [AWS_TYPES.iamUserPolicy]: (p) => [{ property: "policy", read: () => p.policy }],
+  [AWS_TYPES.iamGroupPolicy]: (p) => [{ property: "policy", read: () => p.policy }],
+  [AWS_TYPES.iamRole]: (p) => {
     const inline = p.inlinePolicies as unknown[] | undefined;
     if (!Array.isArray(inline)) return [];
     return inline.map((_, i) => ({

@@ -1,6 +1,6 @@
 /**
  * IAM: no FullAccess or administrator managed policies on any attachment path, and no wildcard grants in
- * policy documents. Documents are parsed structurally (components/lib/iam-document.ts), never matched as text.
+ * policy documents. Documents are parsed structurally (aws-facts/iam-document.ts), never matched as text.
  */
 import type * as aws from "@pulumi/aws";
 import {
@@ -10,7 +10,7 @@ import {
   parseIamDocument,
   wildcardGrants,
   type IamStatement,
-} from "../../components/lib/iam-document";
+} from "@ml-platform/aws-facts/iam-document";
 import {
   defineResourcePolicy,
   onType,
@@ -19,6 +19,7 @@ import {
   type Probe,
   type ResourceRuleContext,
 } from "./framework";
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 // ------------------------------------------------------------------------------------------------------------------
 // iam-no-full-access
@@ -101,9 +102,9 @@ function principalList(ctx: FullAccessContext, kind: string, read: () => unknown
  * aws.iam.RolePolicyAttachmentArgs, UserPolicyAttachmentArgs and GroupPolicyAttachmentArgs.
  */
 const SINGLE_ATTACHMENTS = [
-  { type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", principal: "role" },
-  { type: "aws:iam/userPolicyAttachment:UserPolicyAttachment", principal: "user" },
-  { type: "aws:iam/groupPolicyAttachment:GroupPolicyAttachment", principal: "group" },
+  { type: AWS_TYPES.iamRolePolicyAttachment, principal: "role" },
+  { type: AWS_TYPES.iamUserPolicyAttachment, principal: "user" },
+  { type: AWS_TYPES.iamGroupPolicyAttachment, principal: "group" },
 ] as const satisfies readonly {
   type: string;
   principal:
@@ -115,17 +116,17 @@ const SINGLE_ATTACHMENTS = [
 /** Exclusive attachment sets (`policyArns[]`), whose principal input is `<kind>Name`. */
 const EXCLUSIVE_ATTACHMENTS = [
   {
-    type: "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+    type: AWS_TYPES.iamRolePolicyAttachmentsExclusive,
     principal: "role",
     nameKey: "roleName",
   },
   {
-    type: "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive",
+    type: AWS_TYPES.iamUserPolicyAttachmentsExclusive,
     principal: "user",
     nameKey: "userName",
   },
   {
-    type: "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive",
+    type: AWS_TYPES.iamGroupPolicyAttachmentsExclusive,
     principal: "group",
     nameKey: "groupName",
   },
@@ -167,7 +168,7 @@ export const iamNoFullAccess = defineResourcePolicy<FullAccessConfig>({
   ],
   config: fullAccessConfig,
   rules: [
-    onType<aws.iam.RoleArgs, FullAccessConfig>("aws:iam/role:Role", (role, ctx) =>
+    onType<aws.iam.RoleArgs, FullAccessConfig>(AWS_TYPES.iamRole, (role, ctx) =>
       checkAttachedArnList(ctx, "managedPolicyArns", () => role.managedPolicyArns, `role "${ctx.name}"`),
     ),
     ...SINGLE_ATTACHMENTS.map(({ type, principal }) =>
@@ -180,7 +181,7 @@ export const iamNoFullAccess = defineResourcePolicy<FullAccessConfig>({
       ),
     ),
     onType<aws.iam.PolicyAttachmentArgs, FullAccessConfig>(
-      "aws:iam/policyAttachment:PolicyAttachment",
+      AWS_TYPES.iamPolicyAttachment,
       (attachment, ctx) => {
         const principals = [
           ...principalList(ctx, "roles", () => attachment.roles),
@@ -284,19 +285,19 @@ export const iamNoWildcardPermissions = defineResourcePolicy({
     "malformed documents, and Allow statements without Action/NotAction or Resource/NotResource, are reported, never skipped",
   ],
   rules: [
-    onType<aws.iam.PolicyArgs>("aws:iam/policy:Policy", (policy, ctx) =>
+    onType<aws.iam.PolicyArgs>(AWS_TYPES.iamPolicy, (policy, ctx) =>
       checkDocument(ctx, "policy", () => policy.policy),
     ),
-    onType<aws.iam.RolePolicyArgs>("aws:iam/rolePolicy:RolePolicy", (policy, ctx) =>
+    onType<aws.iam.RolePolicyArgs>(AWS_TYPES.iamRolePolicy, (policy, ctx) =>
       checkDocument(ctx, "policy", () => policy.policy),
     ),
-    onType<aws.iam.UserPolicyArgs>("aws:iam/userPolicy:UserPolicy", (policy, ctx) =>
+    onType<aws.iam.UserPolicyArgs>(AWS_TYPES.iamUserPolicy, (policy, ctx) =>
       checkDocument(ctx, "policy", () => policy.policy),
     ),
-    onType<aws.iam.GroupPolicyArgs>("aws:iam/groupPolicy:GroupPolicy", (policy, ctx) =>
+    onType<aws.iam.GroupPolicyArgs>(AWS_TYPES.iamGroupPolicy, (policy, ctx) =>
       checkDocument(ctx, "policy", () => policy.policy),
     ),
-    onType<aws.iam.RoleArgs>("aws:iam/role:Role", (role, ctx) => {
+    onType<aws.iam.RoleArgs>(AWS_TYPES.iamRole, (role, ctx) => {
       const inline = ctx.probe("inlinePolicies", () => role.inlinePolicies);
       if (!inline.known) return ctx.defer(inline);
       const list = inline.value;

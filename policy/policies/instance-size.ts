@@ -1,11 +1,11 @@
 /**
  * Instance-size caps for every compute surface of the platform, all read through the one instance-type parser
- * (components/lib/instance-types.ts) that the components use to validate their arguments, so the program and its
+ * (aws-facts/instance-types.ts) that the components use to validate their arguments, so the program and its
  * guardrails agree on what `ml.g4dn.xlarge` means. One policy per surface, so each has its own thresholds, level
  * and exemptions; plus a cap on how far a SageMaker variant may scale out.
  */
 import type * as aws from "@pulumi/aws";
-import { parseInstanceType, sizeRankOf, type InstanceType } from "../../components/lib/instance-types";
+import { parseInstanceType, sizeRankOf, type InstanceType } from "@ml-platform/aws-facts/instance-types";
 import {
   defineResourcePolicy,
   onType,
@@ -13,6 +13,7 @@ import {
   type PlatformPolicy,
   type ResourceRuleContext,
 } from "./framework";
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 /** Thresholds for one surface. */
 export interface InstanceSizeConfig {
@@ -255,20 +256,17 @@ export const instanceSizeEc2 = defineResourcePolicy<InstanceSizeConfig>({
     "unparseable types and SageMaker `ml.` types on EC2 are reported",
   ],
   rules: [
-    onType<aws.ec2.InstanceArgs, InstanceSizeConfig>("aws:ec2/instance:Instance", (instance, ctx) =>
+    onType<aws.ec2.InstanceArgs, InstanceSizeConfig>(AWS_TYPES.ec2Instance, (instance, ctx) =>
       checkInstanceType(ctx, "instanceType", () => instance.instanceType, "ec2"),
     ),
     onType<aws.ec2.SpotInstanceRequestArgs, InstanceSizeConfig>(
-      "aws:ec2/spotInstanceRequest:SpotInstanceRequest",
+      AWS_TYPES.ec2SpotInstanceRequest,
       (request, ctx) => checkInstanceType(ctx, "instanceType", () => request.instanceType, "ec2"),
     ),
-    onType<aws.ec2.LaunchTemplateArgs, InstanceSizeConfig>(
-      "aws:ec2/launchTemplate:LaunchTemplate",
-      (template, ctx) => {
-        checkInstanceType(ctx, "instanceType", () => template.instanceType, "ec2");
-        checkInstanceRequirements(ctx, () => template.instanceRequirements);
-      },
-    ),
+    onType<aws.ec2.LaunchTemplateArgs, InstanceSizeConfig>(AWS_TYPES.ec2LaunchTemplate, (template, ctx) => {
+      checkInstanceType(ctx, "instanceType", () => template.instanceType, "ec2");
+      checkInstanceRequirements(ctx, () => template.instanceRequirements);
+    }),
   ],
 });
 
@@ -284,7 +282,7 @@ export const instanceSizeNotebook = defineResourcePolicy<InstanceSizeConfig>({
   checks: ["`aws.sagemaker.NotebookInstance` `instanceType` (must carry the `ml.` prefix)"],
   rules: [
     onType<aws.sagemaker.NotebookInstanceArgs, InstanceSizeConfig>(
-      "aws:sagemaker/notebookInstance:NotebookInstance",
+      AWS_TYPES.sagemakerNotebookInstance,
       (notebook, ctx) => checkInstanceType(ctx, "instanceType", () => notebook.instanceType, "sagemaker"),
     ),
   ],
@@ -305,7 +303,7 @@ export const instanceSizeEndpoint = defineResourcePolicy<InstanceSizeConfig>({
   ],
   rules: [
     onType<aws.sagemaker.EndpointConfigurationArgs, InstanceSizeConfig>(
-      "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
+      AWS_TYPES.sagemakerEndpointConfiguration,
       (config, ctx) => {
         checkVariants(ctx, "productionVariants", () => config.productionVariants);
         checkVariants(ctx, "shadowProductionVariants", () => config.shadowProductionVariants);
@@ -366,7 +364,7 @@ export const endpointMaxCapacity = defineResourcePolicy<MaxCapacityConfig>({
   },
   rules: [
     onType<aws.appautoscaling.TargetArgs, MaxCapacityConfig>(
-      "aws:appautoscaling/target:Target",
+      AWS_TYPES.appautoscalingTarget,
       (target, ctx) => {
         const namespace = ctx.probe("serviceNamespace", () => target.serviceNamespace);
         if (!namespace.known) return ctx.defer(namespace);
@@ -378,7 +376,7 @@ export const endpointMaxCapacity = defineResourcePolicy<MaxCapacityConfig>({
       },
     ),
     onType<aws.sagemaker.EndpointConfigurationArgs, MaxCapacityConfig>(
-      "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
+      AWS_TYPES.sagemakerEndpointConfiguration,
       (config, ctx) => {
         for (const key of ["productionVariants", "shadowProductionVariants"] as const) {
           const variants = ctx.probe(key, () => config[key]);

@@ -6,12 +6,13 @@
  */
 import type * as aws from "@pulumi/aws";
 import type { PolicyResource } from "@pulumi/policy";
-import { statementsGranting } from "../../components/lib/iam-document";
+import { statementsGranting } from "@ml-platform/aws-facts/iam-document";
 import { defineResourcePolicy, defineStackPolicy, onType } from "./framework";
 import { onIamDocuments, statementPath } from "./iam-hardening";
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
-const FUNCTION = "aws:lambda/function:Function";
-const PROVISIONED = "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig";
+const FUNCTION = AWS_TYPES.lambdaFunction;
+const PROVISIONED = AWS_TYPES.lambdaProvisionedConcurrencyConfig;
 
 export const lambdaReservedConcurrency = defineResourcePolicy({
   name: "lambda-reserved-concurrency",

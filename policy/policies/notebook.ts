@@ -8,8 +8,9 @@
  */
 import type * as aws from "@pulumi/aws";
 import { defineResourcePolicy, onType, type ResourceRuleContext } from "./framework";
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
-const NOTEBOOK = "aws:sagemaker/notebookInstance:NotebookInstance";
+const NOTEBOOK = AWS_TYPES.sagemakerNotebookInstance;
 
 /**
  * Requires an Enabled/Disabled notebook field to be exactly "Disabled". Unset means Enabled (the AWS default) and

@@ -7,6 +7,7 @@
  * policy/config/prod.json. The `protect` option reaches policies as `args.opts.protect` (AnalyzerResourceOptions).
  */
 import { defineResourcePolicy, type TypedRule } from "./framework";
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 interface Config {
   readonly statefulTypes: readonly string[];
@@ -14,26 +15,26 @@ interface Config {
 
 /** Resource types whose deletion loses data or access to data. */
 export const DEFAULT_STATEFUL_TYPES: readonly string[] = [
-  "aws:s3/bucket:Bucket",
-  "aws:s3/bucketV2:BucketV2",
-  "aws:sagemaker/notebookInstance:NotebookInstance",
-  "aws:kms/key:Key",
-  "aws:ecr/repository:Repository",
-  "aws:ebs/volume:Volume",
-  "aws:efs/fileSystem:FileSystem",
-  "aws:dynamodb/table:Table",
-  "aws:rds/instance:Instance",
-  "aws:rds/cluster:Cluster",
+  AWS_TYPES.s3Bucket,
+  AWS_TYPES.s3BucketV2,
+  AWS_TYPES.sagemakerNotebookInstance,
+  AWS_TYPES.kmsKey,
+  AWS_TYPES.ecrRepository,
+  AWS_TYPES.ebsVolume,
+  AWS_TYPES.efsFileSystem,
+  AWS_TYPES.dynamodbTable,
+  AWS_TYPES.rdsInstance,
+  AWS_TYPES.rdsCluster,
 ];
 
 /** What deleting a resource of this type by mistake costs, for the message. */
 function loss(type: string): string {
   switch (type) {
-    case "aws:kms/key:Key":
+    case AWS_TYPES.kmsKey:
       return "a rename, refactor or destroy would schedule the key's deletion, after which everything it encrypted is unreadable";
-    case "aws:sagemaker/notebookInstance:NotebookInstance":
+    case AWS_TYPES.sagemakerNotebookInstance:
       return "a rename, refactor or destroy would delete the notebook and the work on its volume";
-    case "aws:ecr/repository:Repository":
+    case AWS_TYPES.ecrRepository:
       return "a rename, refactor or destroy would delete the repository and its images";
     default:
       return "a rename, refactor or destroy would delete its data";

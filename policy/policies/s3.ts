@@ -8,10 +8,11 @@
  */
 import type { PolicyResource } from "@pulumi/policy";
 import { defineStackPolicy, type StackRuleContext } from "./framework";
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
-const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
-const BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
-const ACCOUNT_BLOCK = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock";
+const BUCKET_TYPES = [AWS_TYPES.s3Bucket, AWS_TYPES.s3BucketV2];
+const BLOCK = AWS_TYPES.s3BucketPublicAccessBlock;
+const ACCOUNT_BLOCK = AWS_TYPES.s3AccountPublicAccessBlock;
 const SETTINGS = [
   "blockPublicAcls",
   "blockPublicPolicy",

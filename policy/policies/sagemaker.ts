@@ -7,8 +7,9 @@
  * demands the opposite, and reports a key that would break the deployment.
  */
 import type * as aws from "@pulumi/aws";
-import { parseInstanceType } from "../../components/lib/instance-types";
+import { parseInstanceType } from "@ml-platform/aws-facts/instance-types";
 import { defineResourcePolicy, onType } from "./framework";
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 interface Config {
   readonly localStorageClasses: readonly string[];
@@ -59,7 +60,7 @@ export const endpointConfigKms = defineResourcePolicy<Config>({
   },
   rules: [
     onType<aws.sagemaker.EndpointConfigurationArgs, Config>(
-      "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
+      AWS_TYPES.sagemakerEndpointConfiguration,
       (config, ctx) => {
         const variants = ctx.probe("productionVariants", () =>
           ((config.productionVariants as { instanceType?: unknown }[] | undefined) ?? []).map((v, i) => {

@@ -7,6 +7,7 @@
  */
 import type * as aws from "@pulumi/aws";
 import { defineResourcePolicy, onType, type ResourceRuleContext } from "./framework";
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 /** True when a CIDR covers every address of its family: a /0 prefix, whatever the address part says. */
 export function isWorldCidr(cidr: unknown): boolean {
@@ -119,7 +120,7 @@ export const sgNoPublicIngress = defineResourcePolicy<Config>({
     },
   },
   rules: [
-    onType<aws.ec2.SecurityGroupArgs, Config>("aws:ec2/securityGroup:SecurityGroup", (sg, ctx) => {
+    onType<aws.ec2.SecurityGroupArgs, Config>(AWS_TYPES.ec2SecurityGroup, (sg, ctx) => {
       const ingress = ctx.probeDeep("ingress", () => sg.ingress as Record<string, unknown>[] | undefined);
       if (!ingress.known) return ctx.failClosed(ingress, "an unknown rule could admit 0.0.0.0/0");
       (ingress.value ?? []).forEach((rule, i) => {
@@ -128,27 +129,24 @@ export const sgNoPublicIngress = defineResourcePolicy<Config>({
         checkCidrList(`ingress[${i}].ipv6CidrBlocks`, rule?.ipv6CidrBlocks, range, ctx);
       });
     }),
-    onType<aws.ec2.SecurityGroupRuleArgs, Config>(
-      "aws:ec2/securityGroupRule:SecurityGroupRule",
-      (rule, ctx) => {
-        const type = ctx.probe("type", () => rule.type);
-        if (!type.known) return ctx.failClosed(type, "an unknown rule type could be ingress");
-        if (type.value !== "ingress") return;
-        const plain = ctx.probeDeep("cidrBlocks", () => ({
-          protocol: rule.protocol,
-          fromPort: rule.fromPort,
-          toPort: rule.toPort,
-          cidrBlocks: rule.cidrBlocks,
-          ipv6CidrBlocks: rule.ipv6CidrBlocks,
-        }));
-        if (!plain.known) return ctx.failClosed(plain, "an unknown CIDR could be 0.0.0.0/0");
-        const range = plain.value as PortRange;
-        checkCidrList("cidrBlocks", plain.value.cidrBlocks, range, ctx);
-        checkCidrList("ipv6CidrBlocks", plain.value.ipv6CidrBlocks, range, ctx);
-      },
-    ),
+    onType<aws.ec2.SecurityGroupRuleArgs, Config>(AWS_TYPES.ec2SecurityGroupRule, (rule, ctx) => {
+      const type = ctx.probe("type", () => rule.type);
+      if (!type.known) return ctx.failClosed(type, "an unknown rule type could be ingress");
+      if (type.value !== "ingress") return;
+      const plain = ctx.probeDeep("cidrBlocks", () => ({
+        protocol: rule.protocol,
+        fromPort: rule.fromPort,
+        toPort: rule.toPort,
+        cidrBlocks: rule.cidrBlocks,
+        ipv6CidrBlocks: rule.ipv6CidrBlocks,
+      }));
+      if (!plain.known) return ctx.failClosed(plain, "an unknown CIDR could be 0.0.0.0/0");
+      const range = plain.value as PortRange;
+      checkCidrList("cidrBlocks", plain.value.cidrBlocks, range, ctx);
+      checkCidrList("ipv6CidrBlocks", plain.value.ipv6CidrBlocks, range, ctx);
+    }),
     onType<aws.vpc.SecurityGroupIngressRuleArgs, Config>(
-      "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+      AWS_TYPES.vpcSecurityGroupIngressRule,
       (rule, ctx) => {
         for (const property of ["cidrIpv4", "cidrIpv6"] as const) {
           const cidr = ctx.probe(property, () => rule[property]);

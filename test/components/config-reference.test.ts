@@ -5,7 +5,7 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { STACK_CONFIG_KEYS, STACK_CONFIG_SCHEMAS } from "../../components/lib/stack-config";
+import { STACK_CONFIG_KEYS, STACK_CONFIG_SCHEMAS } from "../../program/stack-config";
 
 const README = join(__dirname, "..", "..", "README.md");
 

@@ -11,7 +11,7 @@ import {
   trainingHostPolicy,
   trainingJobExecutionPolicy,
   type IamPolicyDocument,
-} from "../../components/lib/iam-policies";
+} from "@ml-platform/aws-facts/iam-policies";
 
 const ctx = { partition: "aws", region: "eu-west-1", accountId: "111122223333" };
 const bucketArn = "arn:aws:s3:::ml-platform-dev-artifacts-1a2b3c4";
@@ -44,7 +44,7 @@ function assertLeastPrivilege(doc: IamPolicyDocument): void {
   }
 }
 
-describe("IAM documents (components/lib/iam-policies)", () => {
+describe("IAM documents (aws-facts/iam-policies)", () => {
   it("trust policies name exactly one service principal and only sts:AssumeRole", () => {
     for (const service of ["sagemaker.amazonaws.com", "ec2.amazonaws.com", "lambda.amazonaws.com"] as const) {
       assert.deepEqual(serviceTrustPolicy(service), {

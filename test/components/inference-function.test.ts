@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { InferenceFunction, type InferenceFunctionArgs } from "../../components";
+import { InferenceFunction, type InferenceFunctionArgs } from "@ml-platform/components";
 import { policyDocument, runWithMocks, type MockRun } from "../support/mock-components";
 import { assertOnlyChildren, assertRejected } from "../support/captured-assertions";
 import { CHILDREN, TYPES as T } from "../support/type-tokens";

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import { NotebookInstance, type NotebookInstanceArgs } from "../../components";
-import { idleStopOnStartBase64 } from "../../components/lib/notebook-idle-stop";
+import { NotebookInstance, type NotebookInstanceArgs } from "@ml-platform/components";
+import { idleStopOnStartBase64 } from "@ml-platform/components/lib/notebook-idle-stop";
 import { policyDocument, runWithMocks, type MockRun } from "../support/mock-components";
 import { assertOnlyChildren, assertRejected } from "../support/captured-assertions";
 import { CHILDREN, TYPES as T } from "../support/type-tokens";

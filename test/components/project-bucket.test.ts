@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import { ProjectBucket } from "../../components";
+import { ProjectBucket } from "@ml-platform/components";
 import { policyDocument, runWithMocks, type MockRun } from "../support/mock-components";
 import { TYPES as T } from "../support/type-tokens";
 

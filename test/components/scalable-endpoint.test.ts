@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import { ScalableEndpoint, type ScalableEndpointArgs } from "../../components";
+import { ScalableEndpoint, type ScalableEndpointArgs } from "@ml-platform/components";
 import { policyDocument, runWithMocks, type MockRun } from "../support/mock-components";
 import {
   assertCanaryWithRollback,

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { TrainingHost, type TrainingHostArgs } from "../../components";
+import { TrainingHost, type TrainingHostArgs } from "@ml-platform/components";
 import { policyDocument, runWithMocks, type MockRun } from "../support/mock-components";
 import { assertOnlyChildren, assertRejected } from "../support/captured-assertions";
 import { CHILDREN, TYPES as T } from "../support/type-tokens";

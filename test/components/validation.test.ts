@@ -8,13 +8,13 @@ import {
   projectNamePrefix,
   SAGEMAKER_NAME_PATTERN,
   variantShapeDigest,
-} from "../../components/lib/naming";
+} from "@ml-platform/components/lib/naming";
 import {
   idleStopOnStartBase64,
   idleStopScript,
   LIFECYCLE_SCRIPT_MAX_BASE64,
-} from "../../components/lib/notebook-idle-stop";
-import { checkSshCidr } from "../../components/lib/validation";
+} from "@ml-platform/components/lib/notebook-idle-stop";
+import { checkSshCidr } from "@ml-platform/components/lib/validation";
 
 describe("SSH CIDR validation", () => {
   const rejected: [string, RegExp][] = [

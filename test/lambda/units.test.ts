@@ -1,10 +1,15 @@
 // Unit tests of the function's pure modules, from the TypeScript source.
 import assert from "node:assert/strict";
-import { parseAllowedHosts, parseConfig, parseHostRule, type HostRule } from "../../lambda/config";
-import { mapInvokeError, upstreamDetail } from "../../lambda/errors";
-import { MAX_BODY_BYTES, parseEvent } from "../../lambda/events";
-import { errorResponse, successResponse } from "../../lambda/response";
-import { checkImageUrl, hostAllowed } from "../../lambda/url";
+import {
+  parseAllowedHosts,
+  parseConfig,
+  parseHostRule,
+  type HostRule,
+} from "@ml-platform/inference-function/config";
+import { mapInvokeError, upstreamDetail } from "@ml-platform/inference-function/errors";
+import { MAX_BODY_BYTES, parseEvent } from "@ml-platform/inference-function/events";
+import { errorResponse, successResponse } from "@ml-platform/inference-function/response";
+import { checkImageUrl, hostAllowed } from "@ml-platform/inference-function/url";
 
 const rules = (raw: string): HostRule[] => {
   const parsed = parseAllowedHosts(raw);

@@ -4,7 +4,7 @@ import {
   autoscalingScaleInCooldown,
   SCALABLE_TARGET_TYPE,
   SCALING_POLICY_TYPE,
-} from "../../policy/policies/autoscaling";
+} from "@ml-platform/policy/policies/autoscaling";
 import {
   messages,
   runResourcePolicy,
@@ -12,6 +12,7 @@ import {
   unknown,
   type StackResourceInput,
 } from "./support/harness";
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 const RESOURCE_ID = "endpoint/ml-platform-dev-dogs/variant/primary";
 const DIMENSION = "sagemaker:variant:DesiredInstanceCount";
@@ -240,7 +241,7 @@ describe("policy autoscaling-sagemaker-target-has-policy", () => {
   it("reports on a stack without any policy at all (a plain validateStack, never notApplicable)", async () => {
     const result = await runStackPolicy(autoscalingSagemakerTargetHasPolicy, [
       target(),
-      { type: "aws:s3/bucketV2:BucketV2", props: {} },
+      { type: AWS_TYPES.s3BucketV2, props: {} },
     ]);
     assert.equal(result.notApplicable, undefined);
     assert.equal(result.violations.length, 1);

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
-import { allPolicies } from "../../policy/policies";
+import { allPolicies } from "@ml-platform/policy/policies";
 import {
   DOCS_FILE,
   effectiveLevel,

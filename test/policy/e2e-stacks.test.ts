@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { type PolicyViolation } from "../../tools/lib/analyzer-client";
 import { runProgram } from "../../tools/lib/program-runner";
 import { POLICY_DIR, usePolicyPack } from "./e2e-support";
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 function describeViolation(v: PolicyViolation): string {
   return `${v.policyName} (${v.phase}) ${v.urn}: ${v.message.split("\n").slice(1).join(" ") || v.message}`;
@@ -28,11 +29,11 @@ describe("dev and prod stacks pass every mandatory policy (program runner + CLI 
       const resources = program.stack.resources;
       // The stack really contains what the pack is about, so passing means something.
       for (const type of [
-        "aws:sagemaker/notebookInstance:NotebookInstance",
-        "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
-        "aws:appautoscaling/policy:Policy",
-        "aws:lambda/function:Function",
-        "aws:iam/role:Role",
+        AWS_TYPES.sagemakerNotebookInstance,
+        AWS_TYPES.sagemakerEndpointConfiguration,
+        AWS_TYPES.appautoscalingPolicy,
+        AWS_TYPES.lambdaFunction,
+        AWS_TYPES.iamRole,
       ]) {
         assert.ok(
           resources.some((r) => r.type === type),

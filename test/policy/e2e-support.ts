@@ -6,7 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { CapturedResource, CapturedResourceOptions } from "../../components/lib/resource-graph";
+import type { CapturedResource, CapturedResourceOptions } from "../../tools/lib/resource-graph";
 import {
   startPolicyPack,
   type PolicyAnalyzer,

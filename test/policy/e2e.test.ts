@@ -7,15 +7,16 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { allPolicies } from "../../policy/policies";
-import { exemptionTagKey } from "../../policy/policies/framework";
+import { allPolicies } from "@ml-platform/policy/policies";
+import { exemptionTagKey } from "@ml-platform/policy/policies/framework";
 import { UNKNOWN, type PolicyViolation } from "../../tools/lib/analyzer-client";
 import { captured, POLICY_DIR, usePolicyPack } from "./e2e-support";
 import { compliantNotebookInputs as notebookInputs } from "./support/fixtures";
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
-const NOTEBOOK = "aws:sagemaker/notebookInstance:NotebookInstance";
-const BUCKET = "aws:s3/bucket:Bucket";
-const BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
+const NOTEBOOK = AWS_TYPES.sagemakerNotebookInstance;
+const BUCKET = AWS_TYPES.s3Bucket;
+const BLOCK = AWS_TYPES.s3BucketPublicAccessBlock;
 
 const protectedNotebook = (inputs: Record<string, unknown>, name = "explore") =>
   captured(NOTEBOOK, name, inputs, { options: { protect: true } });

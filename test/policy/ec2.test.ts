@@ -1,10 +1,11 @@
 import { strict as assert } from "node:assert";
-import { ec2EbsEncrypted, ec2Imdsv2Required, ec2NoPublicIp } from "../../policy/policies/ec2";
+import { ec2EbsEncrypted, ec2Imdsv2Required, ec2NoPublicIp } from "@ml-platform/policy/policies/ec2";
 import { messages, runResourcePolicy, unknown } from "./support/harness";
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
-const INSTANCE = "aws:ec2/instance:Instance";
-const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
-const VOLUME = "aws:ebs/volume:Volume";
+const INSTANCE = AWS_TYPES.ec2Instance;
+const LAUNCH_TEMPLATE = AWS_TYPES.ec2LaunchTemplate;
+const VOLUME = AWS_TYPES.ebsVolume;
 
 /** A training host that passes every EC2 rule; each case mutates a copy. */
 function instance(mutate: (p: Record<string, any>) => void = () => undefined) {

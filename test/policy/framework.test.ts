@@ -9,11 +9,12 @@ import {
   onType,
   violationMessage,
   type PlatformStackPolicy,
-} from "../../policy/policies/framework";
-import { exemptionTagUnknownPolicy } from "../../policy/policies/exemptions";
+} from "@ml-platform/policy/policies/framework";
+import { exemptionTagUnknownPolicy } from "@ml-platform/policy/policies/exemptions";
 import { messages, runResourcePolicy, runStackPolicy, unknown } from "./support/harness";
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
-const BUCKET = "aws:s3/bucketV2:BucketV2";
+const BUCKET = AWS_TYPES.s3BucketV2;
 
 /** A toy policy exercising every framework feature: config, fail-closed and deferred unknowns. */
 const sample = defineResourcePolicy<{ maxRetention: number; forbidden: string[] }>({
@@ -97,7 +98,7 @@ describe("policy framework", () => {
     });
 
     it("reports other resource types as not applicable, as validateResourceOfType does", async () => {
-      const result = await runResourcePolicy(sample, { type: "aws:s3/bucketPolicy:BucketPolicy", props: {} });
+      const result = await runResourcePolicy(sample, { type: AWS_TYPES.s3BucketPolicy, props: {} });
       assert.match(
         result.notApplicable ?? "",
         /only applies to resources of type '?aws:s3\/bucketV2:BucketV2/,
@@ -269,7 +270,7 @@ describe("policy framework", () => {
   describe("violationMessage", () => {
     it("names the resource type and name, the property, the problem and the fix", () => {
       assert.equal(
-        violationMessage("aws:iam/role:Role", "exec", {
+        violationMessage(AWS_TYPES.iamRole, "exec", {
           property: "managedPolicyArns[0]",
           problem: "is bad.",
           fix: "fix it.",
@@ -292,14 +293,14 @@ describe("policy framework", () => {
         if (ctx.resourcesOfType(BUCKET).length === 0) {
           ctx.report(undefined, { property: "resources", problem: "has no bucket", fix: "add a bucket" });
         }
-        for (const r of ctx.resourcesOfType("aws:s3/bucketPolicy:BucketPolicy")) {
+        for (const r of ctx.resourcesOfType(AWS_TYPES.s3BucketPolicy)) {
           ctx.report(r, { property: "policy", problem: "is not allowed", fix: "remove it" });
         }
       },
     });
 
     it("runs on a stack without matching resources (never notApplicable)", async () => {
-      const result = await runStackPolicy(mustHaveBucket, [{ type: "aws:iam/role:Role", props: {} }]);
+      const result = await runStackPolicy(mustHaveBucket, [{ type: AWS_TYPES.iamRole, props: {} }]);
       assert.equal(result.notApplicable, undefined);
       assert.deepEqual(messages(result), [
         "Every stack needs a bucket.\nstack: resources has no bucket. Fix: add a bucket.",
@@ -308,7 +309,7 @@ describe("policy framework", () => {
 
     it("reports against the resource's URN and honours its exemption", async () => {
       const bucket = { type: BUCKET, name: "b", props: {} };
-      const policyRes = { type: "aws:s3/bucketPolicy:BucketPolicy", name: "p", props: {} };
+      const policyRes = { type: AWS_TYPES.s3BucketPolicy, name: "p", props: {} };
       const result = await runStackPolicy(mustHaveBucket, [bucket, policyRes]);
       assert.deepEqual(
         result.violations.map((v) => v.urn),
@@ -334,7 +335,7 @@ describe("policy exemption-tag-unknown-policy", () => {
   it("passes exemption tags that name a policy, and other tags", async () => {
     const result = await runStackPolicy(check, [
       bucket({ [exemptionTagKey("iam-no-full-access")]: "reason", team: "ml" }),
-      { type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", props: {} },
+      { type: AWS_TYPES.iamRolePolicyAttachment, props: {} },
     ]);
     assert.deepEqual(result, { violations: [] });
   });
@@ -357,7 +358,7 @@ describe("policy exemption-tag-unknown-policy", () => {
   });
 
   it("is part of the pack and knows every policy in it", async () => {
-    const { allPolicies } = await import("../../policy/policies");
+    const { allPolicies } = await import("@ml-platform/policy/policies");
     const last = allPolicies[allPolicies.length - 1] as PlatformStackPolicy;
     assert.equal(last.name, "exemption-tag-unknown-policy");
     const resources = allPolicies.map((p, i) => ({

@@ -3,8 +3,8 @@
  * every sneak attempt must be caught, no legitimate document flagged.
  */
 import { strict as assert } from "node:assert";
-import type { PlatformResourcePolicy } from "../../policy/policies/framework";
-import { iamPolicies } from "../../policy/policies/iam";
+import type { PlatformResourcePolicy } from "@ml-platform/policy/policies/framework";
+import { iamPolicies } from "@ml-platform/policy/policies/iam";
 import { runResourcePolicy, type ResourceInput } from "./support/harness";
 import { LEGITIMATE, SNEAK_ATTEMPTS } from "./support/iam-corpus";
 

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
-import { iamNoPassroleWildcard } from "../../policy/policies/iam-hardening";
+import { iamNoPassroleWildcard } from "@ml-platform/policy/policies/iam-hardening";
 import { messages, runResourcePolicy, unknown } from "./support/harness";
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 const EXECUTION_ROLE = "arn:aws:iam::123456789012:role/sagemaker-execution";
 
@@ -18,7 +19,7 @@ function document(mutate: (s: Record<string, any>) => void = () => undefined) {
 }
 
 const policy = (doc: unknown) => ({
-  type: "aws:iam/policy:Policy",
+  type: AWS_TYPES.iamPolicy,
   name: "notebook-pass",
   props: { policy: doc },
 });
@@ -87,7 +88,7 @@ describe("iam-no-passrole-wildcard", () => {
       Statement: [document().Statement, document((s) => (s.Resource = "*")).Statement],
     };
     const role = {
-      type: "aws:iam/role:Role",
+      type: AWS_TYPES.iamRole,
       props: { assumeRolePolicy: "{}", inlinePolicies: [{ name: "a", policy: JSON.stringify(wide) }] },
     };
     assert.match(
@@ -95,7 +96,7 @@ describe("iam-no-passrole-wildcard", () => {
       /inlinePolicies\[0\].policy Statement\[1\]/,
     );
     const rolePolicy = {
-      type: "aws:iam/rolePolicy:RolePolicy",
+      type: AWS_TYPES.iamRolePolicy,
       props: { role: "r", policy: JSON.stringify(wide) },
     };
     assert.equal(messages(await runResourcePolicy(iamNoPassroleWildcard, rolePolicy)).length, 1);

@@ -1,9 +1,10 @@
 import { strict as assert } from "node:assert";
-import { exemptionTagKey } from "../../policy/policies/framework";
-import { iamNoFullAccess, iamNoWildcardPermissions } from "../../policy/policies/iam";
+import { exemptionTagKey } from "@ml-platform/policy/policies/framework";
+import { iamNoFullAccess, iamNoWildcardPermissions } from "@ml-platform/policy/policies/iam";
 import { messages, runResourcePolicy, unknown, type ResourceInput } from "./support/harness";
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
-const ROLE = "aws:iam/role:Role";
+const ROLE = AWS_TYPES.iamRole;
 const TRUST = JSON.stringify({
   Version: "2012-10-17",
   Statement: [
@@ -42,7 +43,7 @@ describe("policy iam-no-full-access", () => {
   });
 
   it("is not applicable to other types", async () => {
-    const result = await runResourcePolicy(iamNoFullAccess, { type: "aws:s3/bucketV2:BucketV2", props: {} });
+    const result = await runResourcePolicy(iamNoFullAccess, { type: AWS_TYPES.s3BucketV2, props: {} });
     assert.ok(result.notApplicable);
   });
 
@@ -61,25 +62,15 @@ describe("policy iam-no-full-access", () => {
   const attachmentPaths: [string, string, Record<string, unknown>, RegExp][] = [
     [
       "RolePolicyAttachment",
-      "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+      AWS_TYPES.iamRolePolicyAttachment,
       { role: "exec" },
       /policyArn .* to role "exec"/,
     ],
-    [
-      "UserPolicyAttachment",
-      "aws:iam/userPolicyAttachment:UserPolicyAttachment",
-      { user: "ci" },
-      /to user "ci"/,
-    ],
-    [
-      "GroupPolicyAttachment",
-      "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
-      { group: "ops" },
-      /to group "ops"/,
-    ],
+    ["UserPolicyAttachment", AWS_TYPES.iamUserPolicyAttachment, { user: "ci" }, /to user "ci"/],
+    ["GroupPolicyAttachment", AWS_TYPES.iamGroupPolicyAttachment, { group: "ops" }, /to group "ops"/],
     [
       "PolicyAttachment",
-      "aws:iam/policyAttachment:PolicyAttachment",
+      AWS_TYPES.iamPolicyAttachment,
       { roles: ["exec"], users: ["ci"], groups: ["ops"] },
       /to role "exec", user "ci", group "ops"/,
     ],
@@ -103,21 +94,9 @@ describe("policy iam-no-full-access", () => {
   }
 
   for (const [label, type, principalKey] of [
-    [
-      "RolePolicyAttachmentsExclusive",
-      "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
-      "roleName",
-    ],
-    [
-      "UserPolicyAttachmentsExclusive",
-      "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive",
-      "userName",
-    ],
-    [
-      "GroupPolicyAttachmentsExclusive",
-      "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive",
-      "groupName",
-    ],
+    ["RolePolicyAttachmentsExclusive", AWS_TYPES.iamRolePolicyAttachmentsExclusive, "roleName"],
+    ["UserPolicyAttachmentsExclusive", AWS_TYPES.iamUserPolicyAttachmentsExclusive, "userName"],
+    ["GroupPolicyAttachmentsExclusive", AWS_TYPES.iamGroupPolicyAttachmentsExclusive, "groupName"],
   ]) {
     it(`reports each broad entry of ${label}.policyArns`, async () => {
       const result = await runResourcePolicy(iamNoFullAccess, {
@@ -173,7 +152,7 @@ describe("policy iam-no-full-access", () => {
     assert.match(result.deferred ?? "", /managedPolicyArns/);
 
     const attachment = await runResourcePolicy(iamNoFullAccess, {
-      type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+      type: AWS_TYPES.iamRolePolicyAttachment,
       props: { role: unknown.string, policyArn: unknown.string },
     });
     assert.deepEqual(attachment.violations, []);
@@ -182,7 +161,7 @@ describe("policy iam-no-full-access", () => {
 
   it("names a computed principal generically", async () => {
     const result = await runResourcePolicy(iamNoFullAccess, {
-      type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+      type: AWS_TYPES.iamRolePolicyAttachment,
       props: { role: unknown.string, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" },
     });
     assert.match(messages(result)[0], /to the role\./);
@@ -224,10 +203,10 @@ describe("policy iam-no-full-access", () => {
 
 describe("policy iam-no-wildcard-permissions", () => {
   const docTypes: [string, string][] = [
-    ["Policy", "aws:iam/policy:Policy"],
-    ["RolePolicy", "aws:iam/rolePolicy:RolePolicy"],
-    ["UserPolicy", "aws:iam/userPolicy:UserPolicy"],
-    ["GroupPolicy", "aws:iam/groupPolicy:GroupPolicy"],
+    ["Policy", AWS_TYPES.iamPolicy],
+    ["RolePolicy", AWS_TYPES.iamRolePolicy],
+    ["UserPolicy", AWS_TYPES.iamUserPolicy],
+    ["GroupPolicy", AWS_TYPES.iamGroupPolicy],
   ];
 
   /** The messages for a document resource named "p", asserting there is exactly one. */
@@ -300,7 +279,7 @@ describe("policy iam-no-wildcard-permissions", () => {
 
   it("reports a malformed document instead of passing or crashing", async () => {
     const result = await runResourcePolicy(iamNoWildcardPermissions, {
-      type: "aws:iam/policy:Policy",
+      type: AWS_TYPES.iamPolicy,
       props: { policy: '{"Statement": [{"Effect": "Allow", "Action": "*"' },
     });
     assert.match(
@@ -311,7 +290,7 @@ describe("policy iam-no-wildcard-permissions", () => {
 
   it("defers an unknown document, but still reports a known wildcard in a sibling inline policy", async () => {
     const unknownDoc = await runResourcePolicy(iamNoWildcardPermissions, {
-      type: "aws:iam/rolePolicy:RolePolicy",
+      type: AWS_TYPES.iamRolePolicy,
       props: { policy: unknown.string },
     });
     assert.deepEqual(unknownDoc.violations, []);
@@ -333,7 +312,7 @@ describe("policy iam-no-wildcard-permissions", () => {
       Statement: [{ Effect: "Allow", Action: "s3:*", Resource: [unknown.string] }],
     };
     const result = await runResourcePolicy(iamNoWildcardPermissions, {
-      type: "aws:iam/policy:Policy",
+      type: AWS_TYPES.iamPolicy,
       props: { policy },
     });
     assert.ok(result.deferred);
@@ -355,7 +334,7 @@ describe("policy iam-no-wildcard-permissions", () => {
     assert.deepEqual(
       (
         await runResourcePolicy(iamNoWildcardPermissions, {
-          type: "aws:iam/policy:Policy",
+          type: AWS_TYPES.iamPolicy,
           props: { policy },
         })
       ).violations,

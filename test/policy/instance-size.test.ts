@@ -4,19 +4,20 @@ import {
   instanceSizeEc2,
   instanceSizeEndpoint,
   instanceSizeNotebook,
-} from "../../policy/policies/instance-size";
+} from "@ml-platform/policy/policies/instance-size";
 import { messages, runResourcePolicy, unknown } from "./support/harness";
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
-const NOTEBOOK = "aws:sagemaker/notebookInstance:NotebookInstance";
-const ENDPOINT_CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration";
-const TARGET = "aws:appautoscaling/target:Target";
+const NOTEBOOK = AWS_TYPES.sagemakerNotebookInstance;
+const ENDPOINT_CONFIG = AWS_TYPES.sagemakerEndpointConfiguration;
+const TARGET = AWS_TYPES.appautoscalingTarget;
 
 const notebook = (instanceType: unknown) => ({
   type: NOTEBOOK,
   name: "explore",
   props: { instanceType, roleArn: "arn" },
 });
-const instance = (instanceType: unknown, type = "aws:ec2/instance:Instance") => ({
+const instance = (instanceType: unknown, type: string = AWS_TYPES.ec2Instance) => ({
   type,
   name: "trainer",
   props: { instanceType, ami: "ami-1" },
@@ -145,9 +146,9 @@ describe("policy instance-size-ec2", () => {
 
   it("checks Instance, SpotInstanceRequest and LaunchTemplate", async () => {
     for (const type of [
-      "aws:ec2/instance:Instance",
-      "aws:ec2/spotInstanceRequest:SpotInstanceRequest",
-      "aws:ec2/launchTemplate:LaunchTemplate",
+      AWS_TYPES.ec2Instance,
+      AWS_TYPES.ec2SpotInstanceRequest,
+      AWS_TYPES.ec2LaunchTemplate,
     ]) {
       assert.match(
         messages(await runResourcePolicy(instanceSizeEc2, instance("p4d.24xlarge", type)))[0],
@@ -159,14 +160,14 @@ describe("policy instance-size-ec2", () => {
 
   it("passes a launch template without instanceType (the type is set elsewhere)", async () => {
     assert.deepEqual(
-      await runResourcePolicy(instanceSizeEc2, instance(undefined, "aws:ec2/launchTemplate:LaunchTemplate")),
+      await runResourcePolicy(instanceSizeEc2, instance(undefined, AWS_TYPES.ec2LaunchTemplate)),
       { violations: [] },
     );
   });
 
   it("checks attribute-based selection on launch templates: exact allowed types only", async () => {
     const template = (instanceRequirements: unknown) => ({
-      type: "aws:ec2/launchTemplate:LaunchTemplate",
+      type: AWS_TYPES.ec2LaunchTemplate,
       name: "trainers",
       props: { instanceRequirements },
     });

@@ -5,11 +5,12 @@ import {
   lambdaProvisionedNotLatest,
   lambdaProvisionedWithinReserved,
   lambdaReservedConcurrency,
-} from "../../policy/policies/lambda";
+} from "@ml-platform/policy/policies/lambda";
 import { messages, runResourcePolicy, runStackPolicy, unknown, urnOf } from "./support/harness";
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
-const FUNCTION = "aws:lambda/function:Function";
-const PROVISIONED = "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig";
+const FUNCTION = AWS_TYPES.lambdaFunction;
+const PROVISIONED = AWS_TYPES.lambdaProvisionedConcurrencyConfig;
 const ENDPOINT_ARN = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/classifier-1a2b3c4";
 
 function fn(mutate: (p: Record<string, any>) => void = () => undefined) {
@@ -39,7 +40,7 @@ function invokeDocument(mutateStatement: (s: Record<string, any>) => void = () =
 
 function role(document: unknown) {
   return {
-    type: "aws:iam/role:Role",
+    type: AWS_TYPES.iamRole,
     name: "inference-role",
     props: {
       assumeRolePolicy: JSON.stringify({
@@ -226,7 +227,7 @@ describe("Lambda hardening policies", () => {
 
     it("checks aws.iam.Policy and RolePolicy documents, as objects or strings", async () => {
       const wide = invokeDocument((s) => (s.Resource = "*"));
-      for (const type of ["aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy"]) {
+      for (const type of [AWS_TYPES.iamPolicy, AWS_TYPES.iamRolePolicy]) {
         for (const policy of [wide, JSON.stringify(wide)]) {
           const result = messages(
             await runResourcePolicy(lambdaInvokeEndpointScoped, { type, props: { policy } }),

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { UNKNOWN, type PolicyViolation } from "../../tools/lib/analyzer-client";
 import { captured, POLICY_DIR, usePolicyPack } from "./e2e-support";
 import { LEGITIMATE, SNEAK_ATTEMPTS } from "./support/iam-corpus";
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 const IAM = ["iam-no-full-access", "iam-no-wildcard-permissions"];
 const mine = (violations: readonly PolicyViolation[], names: readonly string[]) =>
@@ -40,7 +41,7 @@ describe("must-have rules end to end (CLI runner + gRPC)", function () {
 
   it("defers an unknown policy ARN as advisory, but fails closed on an unknown instance type", async () => {
     await pack().configure(join(POLICY_DIR, "config", "prod.json"));
-    const attachment = captured("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "attach", {
+    const attachment = captured(AWS_TYPES.iamRolePolicyAttachment, "attach", {
       role: "exec",
       policyArn: UNKNOWN,
     });
@@ -53,7 +54,7 @@ describe("must-have rules end to end (CLI runner + gRPC)", function () {
       "the runtime never blocks a preview on a deferred unknown",
     );
 
-    const notebook = captured("aws:sagemaker/notebookInstance:NotebookInstance", "explore", {
+    const notebook = captured(AWS_TYPES.sagemakerNotebookInstance, "explore", {
       instanceType: UNKNOWN,
       roleArn: "arn:aws:iam::123456789012:role/nb",
     });
@@ -64,7 +65,7 @@ describe("must-have rules end to end (CLI runner + gRPC)", function () {
   });
 
   it("applies per-stack thresholds: a 2xlarge endpoint passes prod and fails dev", async () => {
-    const config = captured("aws:sagemaker/endpointConfiguration:EndpointConfiguration", "dogs", {
+    const config = captured(AWS_TYPES.sagemakerEndpointConfiguration, "dogs", {
       productionVariants: [
         {
           variantName: "AllTraffic",
@@ -86,7 +87,7 @@ describe("must-have rules end to end (CLI runner + gRPC)", function () {
     await pack().configure(join(POLICY_DIR, "config", "prod.json"));
     const resourceId = "endpoint/dogs/variant/AllTraffic";
     const dimension = "sagemaker:variant:DesiredInstanceCount";
-    const target = captured("aws:appautoscaling/target:Target", "dogs-target", {
+    const target = captured(AWS_TYPES.appautoscalingTarget, "dogs-target", {
       serviceNamespace: "sagemaker",
       scalableDimension: dimension,
       resourceId,
@@ -94,7 +95,7 @@ describe("must-have rules end to end (CLI runner + gRPC)", function () {
       maxCapacity: 2,
     });
     const policy = captured(
-      "aws:appautoscaling/policy:Policy",
+      AWS_TYPES.appautoscalingPolicy,
       "dogs-scaling",
       {
         policyType: "TargetTrackingScaling",

@@ -4,12 +4,13 @@ import {
   notebookKmsEncryption,
   notebookNoDirectInternet,
   notebookNoRootAccess,
-} from "../../policy/policies/notebook";
-import { exemptionTagKey } from "../../policy/policies/framework";
+} from "@ml-platform/policy/policies/notebook";
+import { exemptionTagKey } from "@ml-platform/policy/policies/framework";
 import { compliantNotebookInputs as compliant } from "./support/fixtures";
 import { messages, runResourcePolicy, unknown } from "./support/harness";
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
-const NOTEBOOK = "aws:sagemaker/notebookInstance:NotebookInstance";
+const NOTEBOOK = AWS_TYPES.sagemakerNotebookInstance;
 
 function notebook(mutate: (p: Record<string, any>) => void = () => undefined) {
   const props = compliant();
@@ -30,7 +31,7 @@ describe("notebook hardening policies", () => {
 
   it("is not applicable to other resource types", async () => {
     for (const policy of all) {
-      const result = await runResourcePolicy(policy, { type: "aws:s3/bucket:Bucket", props: {} });
+      const result = await runResourcePolicy(policy, { type: AWS_TYPES.s3Bucket, props: {} });
       assert.ok(result.notApplicable, policy.name);
     }
   });

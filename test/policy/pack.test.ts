@@ -7,8 +7,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { join } from "node:path";
 import Ajv from "ajv";
-import { allPolicies } from "../../policy/policies";
-import { configWithDefaults, isPlatformPolicy, type PlatformPolicy } from "../../policy/policies/framework";
+import { allPolicies } from "@ml-platform/policy/policies";
+import {
+  configWithDefaults,
+  isPlatformPolicy,
+  type PlatformPolicy,
+} from "@ml-platform/policy/policies/framework";
 import { readStackConfig, STACKS } from "../../tools/gen-policy-docs";
 
 const ROOT = join(__dirname, "..", "..");

@@ -1,21 +1,18 @@
 import { strict as assert } from "node:assert";
-import { statefulResourcesProtected } from "../../policy/policies/protect";
+import { statefulResourcesProtected } from "@ml-platform/policy/policies/protect";
 import { messages, runResourcePolicy } from "./support/harness";
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 describe("stateful-resources-protected", () => {
   const bucket = (protect: boolean | undefined) => ({
-    type: "aws:s3/bucket:Bucket",
+    type: AWS_TYPES.s3Bucket,
     name: "artifacts",
     props: { forceDestroy: false },
     opts: protect === undefined ? {} : { protect },
   });
 
   it("passes a protected bucket, notebook and key", async () => {
-    for (const type of [
-      "aws:s3/bucket:Bucket",
-      "aws:sagemaker/notebookInstance:NotebookInstance",
-      "aws:kms/key:Key",
-    ]) {
+    for (const type of [AWS_TYPES.s3Bucket, AWS_TYPES.sagemakerNotebookInstance, AWS_TYPES.kmsKey]) {
       const result = await runResourcePolicy(statefulResourcesProtected, {
         type,
         props: {},
@@ -37,18 +34,18 @@ describe("stateful-resources-protected", () => {
 
   it("is not applicable to stateless resources, or to types removed from statefulTypes", async () => {
     const lambda = await runResourcePolicy(statefulResourcesProtected, {
-      type: "aws:lambda/function:Function",
+      type: AWS_TYPES.lambdaFunction,
       props: {},
     });
     assert.ok(lambda.notApplicable);
-    const config = { statefulTypes: ["aws:kms/key:Key"] };
+    const config = { statefulTypes: [AWS_TYPES.kmsKey] };
     const result = await runResourcePolicy(statefulResourcesProtected, bucket(false), { config });
     assert.deepEqual(messages(result), []);
     assert.match(result.notApplicable ?? "", /not in statefulTypes/);
   });
 
   it("reports a statefulTypes entry it cannot check instead of ignoring it, and checks with the defaults", async () => {
-    const config = { statefulTypes: ["aws:s3/bucket:Bucket", "aws:opensearch/domain:Domain"] };
+    const config = { statefulTypes: [AWS_TYPES.s3Bucket, AWS_TYPES.opensearchDomain] };
     const texts = messages(await runResourcePolicy(statefulResourcesProtected, bucket(false), { config }));
     assert.equal(texts.length, 2);
     assert.match(

@@ -1,10 +1,11 @@
 import { strict as assert } from "node:assert";
-import { s3PublicAccessBlock } from "../../policy/policies/s3";
-import { exemptionTagKey } from "../../policy/policies/framework";
+import { s3PublicAccessBlock } from "@ml-platform/policy/policies/s3";
+import { exemptionTagKey } from "@ml-platform/policy/policies/framework";
 import { messages, runStackPolicy, unknown, urnOf, type StackResourceInput } from "./support/harness";
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
-const BUCKET = "aws:s3/bucket:Bucket";
-const BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
+const BUCKET = AWS_TYPES.s3Bucket;
+const BLOCK = AWS_TYPES.s3BucketPublicAccessBlock;
 
 function block(name: string, bucketName: string, mutate: (p: Record<string, any>) => void = () => undefined) {
   const props: Record<string, any> = {
@@ -66,7 +67,7 @@ describe("s3-public-access-block", () => {
     const resources: StackResourceInput[] = [
       stack()[0],
       {
-        type: "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock",
+        type: AWS_TYPES.s3AccountPublicAccessBlock,
         name: "account",
         props: {
           blockPublicAcls: true,

@@ -1,10 +1,11 @@
 import { strict as assert } from "node:assert";
-import { isWorldCidr, publicExposure, sgNoPublicIngress } from "../../policy/policies/security-group";
+import { isWorldCidr, publicExposure, sgNoPublicIngress } from "@ml-platform/policy/policies/security-group";
 import { messages, runResourcePolicy, unknown } from "./support/harness";
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
-const SG = "aws:ec2/securityGroup:SecurityGroup";
-const SG_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
-const INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const SG = AWS_TYPES.ec2SecurityGroup;
+const SG_RULE = AWS_TYPES.ec2SecurityGroupRule;
+const INGRESS_RULE = AWS_TYPES.vpcSecurityGroupIngressRule;
 
 function group(mutate: (p: Record<string, any>) => void = () => undefined) {
   const props: Record<string, any> = {

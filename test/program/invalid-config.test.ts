@@ -8,12 +8,13 @@ import {
   LAMBDA_FUNCTION_NAME_PATTERN,
   NAME_PREFIX_MAX_LENGTH,
   SAGEMAKER_NAME_PATTERN,
-} from "../../components/lib/naming";
-import { parseStackConfig, StackConfigError } from "../../components/lib/stack-config";
+} from "@ml-platform/components/lib/naming";
+import { parseStackConfig, StackConfigError } from "../../program/stack-config";
 import { runProgram, REPO_ROOT, type RunProgramResult } from "../../tools/lib/program-runner";
 import { readProject, readStackConfig } from "../../tools/lib/stack-config";
 import { ensureLambdaBundle } from "./bundle";
 import { mutatedConfig, type ConfigObjects, type Json } from "./config";
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 interface InvalidCase {
   readonly title: string;
@@ -225,26 +226,26 @@ describe("invalid stack configs are rejected before any resource is registered",
     });
     assert.ok(result.ok, result.ok ? "" : result.message);
     const limits: Record<string, { property: string; max: number; pattern: RegExp }> = {
-      "aws:iam/role:Role": { property: "name", max: 64, pattern: /^[\w+=,.@-]+$/ },
-      "aws:sagemaker/notebookInstance:NotebookInstance": {
+      [AWS_TYPES.iamRole]: { property: "name", max: 64, pattern: /^[\w+=,.@-]+$/ },
+      [AWS_TYPES.sagemakerNotebookInstance]: {
         property: "name",
         max: 63,
         pattern: SAGEMAKER_NAME_PATTERN,
       },
-      "aws:sagemaker/notebookInstanceLifecycleConfiguration:NotebookInstanceLifecycleConfiguration": {
+      [AWS_TYPES.sagemakerNotebookInstanceLifecycleConfiguration]: {
         property: "name",
         max: 63,
         pattern: SAGEMAKER_NAME_PATTERN,
       },
-      "aws:sagemaker/model:Model": { property: "name", max: 63, pattern: SAGEMAKER_NAME_PATTERN },
-      "aws:sagemaker/endpointConfiguration:EndpointConfiguration": {
+      [AWS_TYPES.sagemakerModel]: { property: "name", max: 63, pattern: SAGEMAKER_NAME_PATTERN },
+      [AWS_TYPES.sagemakerEndpointConfiguration]: {
         property: "name",
         max: 63,
         pattern: SAGEMAKER_NAME_PATTERN,
       },
-      "aws:sagemaker/endpoint:Endpoint": { property: "name", max: 63, pattern: SAGEMAKER_NAME_PATTERN },
-      "aws:lambda/function:Function": { property: "name", max: 64, pattern: LAMBDA_FUNCTION_NAME_PATTERN },
-      "aws:s3/bucket:Bucket": { property: "bucket", max: 63, pattern: /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/ },
+      [AWS_TYPES.sagemakerEndpoint]: { property: "name", max: 63, pattern: SAGEMAKER_NAME_PATTERN },
+      [AWS_TYPES.lambdaFunction]: { property: "name", max: 64, pattern: LAMBDA_FUNCTION_NAME_PATTERN },
+      [AWS_TYPES.s3Bucket]: { property: "bucket", max: 63, pattern: /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/ },
     };
     let checked = 0;
     for (const resource of result.stack.resources) {

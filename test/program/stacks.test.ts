@@ -4,7 +4,7 @@
  * dependencies and resource options.
  */
 import { strict as assert } from "node:assert";
-import type { CapturedResource, CapturedStack } from "../../components/lib/resource-graph";
+import type { CapturedResource, CapturedStack } from "../../tools/lib/resource-graph";
 import { runProgram } from "../../tools/lib/program-runner";
 import { ensureLambdaBundle } from "./bundle";
 import { assertCanaryWithRollback, assertEndpointReplacedForNewShape } from "../support/captured-assertions";

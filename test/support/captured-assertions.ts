@@ -1,10 +1,10 @@
 /**
- * Assertions on captured resource graphs (components/lib/resource-graph.ts) shared by the component tests (in-process
+ * Assertions on captured resource graphs (tools/lib/resource-graph.ts) shared by the component tests (in-process
  * mocks) and the program tests (the program runner).
  */
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import type { CapturedResource } from "../../components/lib/resource-graph";
+import type { CapturedResource } from "../../tools/lib/resource-graph";
 
 interface Graph {
   readonly resources: readonly CapturedResource[];

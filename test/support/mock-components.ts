@@ -1,7 +1,7 @@
 /**
  * In-process mock runtime for component unit tests: constructs components under the same capturing monitor the
  * offline preview's program runner uses (tools/lib/capturing-mock-monitor.ts) and returns every registration as a
- * CapturedResource (components/lib/resource-graph.ts), with parents, dependencies and resource options, exactly as
+ * CapturedResource (tools/lib/resource-graph.ts), with parents, dependencies and resource options, exactly as
  * the program tests and the policy pack see them: inputs as plain values, assets and archives in their wire form.
  *
  * Resource outputs and data sources are answered by the same mock AWS provider and fixture file as the offline
@@ -10,7 +10,7 @@
  * Whole-program tests use tools/lib/program-runner.ts instead (a child process per stack).
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { CapturedResource } from "../../components/lib/resource-graph";
+import type { CapturedResource } from "../../tools/lib/resource-graph";
 import { CapturingMonitor, installCapturingMonitor } from "../../tools/lib/capturing-mock-monitor";
 import { loadFixtures } from "../../tools/lib/data-source-fixtures";
 

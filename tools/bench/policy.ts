@@ -22,8 +22,9 @@ import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, re
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import type { CapturedResource } from "../../components/lib/resource-graph";
+import type { CapturedResource } from "../lib/resource-graph";
 import { startPolicyPack, type PolicyAnalyzer } from "../lib/analyzer-client";
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 const REPO = join(__dirname, "..", "..");
 const POLICY_DIR = join(REPO, "policy");
@@ -108,8 +109,8 @@ function application(i: number): CapturedResource[] {
     ...extra,
   });
   const endpointArn = `arn:aws:sagemaker:us-east-1:${ACCOUNT}:endpoint/classifier-${i}`;
-  const bucket = make("aws:s3/bucket:Bucket", "artifacts", { forceDestroy: false });
-  const fn = make("aws:lambda/function:Function", "classify", {
+  const bucket = make(AWS_TYPES.s3Bucket, "artifacts", { forceDestroy: false });
+  const fn = make(AWS_TYPES.lambdaFunction, "classify", {
     runtime: i % 5 === 0 ? "nodejs20.x" : "nodejs22.x",
     handler: "index.handler",
     role: `arn:aws:iam::${ACCOUNT}:role/inference-${i}`,
@@ -117,7 +118,7 @@ function application(i: number): CapturedResource[] {
     reservedConcurrentExecutions: i % 7 === 0 ? -1 : 20,
     publish: true,
   });
-  const target = make("aws:appautoscaling/target:Target", "variant-target", {
+  const target = make(AWS_TYPES.appautoscalingTarget, "variant-target", {
     serviceNamespace: "sagemaker",
     resourceId: `endpoint/classifier-${i}/variant/AllTraffic`,
     scalableDimension: "sagemaker:variant:DesiredInstanceCount",
@@ -125,7 +126,7 @@ function application(i: number): CapturedResource[] {
     maxCapacity: 4,
   });
   return [
-    make("aws:sagemaker/notebookInstance:NotebookInstance", "explore", {
+    make(AWS_TYPES.sagemakerNotebookInstance, "explore", {
       instanceType: i % 3 === 0 ? "ml.t3.medium" : "ml.m5.4xlarge",
       roleArn: `arn:aws:iam::${ACCOUNT}:role/notebook-${i}`,
       directInternetAccess: i % 4 === 0 ? "Enabled" : "Disabled",
@@ -135,14 +136,14 @@ function application(i: number): CapturedResource[] {
       instanceMetadataServiceConfiguration: { minimumInstanceMetadataServiceVersion: "2" },
       kmsKeyId: `arn:aws:kms:us-east-1:${ACCOUNT}:key/${i}`,
     }),
-    make("aws:sagemaker/model:Model", "model", {
+    make(AWS_TYPES.sagemakerModel, "model", {
       executionRoleArn: `arn:aws:iam::${ACCOUNT}:role/sagemaker-${i}`,
       primaryContainer: {
         image: `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/pytorch:2.5`,
         modelDataUrl: "s3://b/model.tar.gz",
       },
     }),
-    make("aws:sagemaker/endpointConfiguration:EndpointConfiguration", "config", {
+    make(AWS_TYPES.sagemakerEndpointConfiguration, "config", {
       kmsKeyArn: `arn:aws:kms:us-east-1:${ACCOUNT}:key/${i}`,
       productionVariants: [
         {
@@ -153,10 +154,10 @@ function application(i: number): CapturedResource[] {
         },
       ],
     }),
-    make("aws:sagemaker/endpoint:Endpoint", "endpoint", { endpointConfigName: `config-${i}` }),
+    make(AWS_TYPES.sagemakerEndpoint, "endpoint", { endpointConfigName: `config-${i}` }),
     target,
     make(
-      "aws:appautoscaling/policy:Policy",
+      AWS_TYPES.appautoscalingPolicy,
       "invocations",
       {
         policyType: "TargetTrackingScaling",
@@ -172,7 +173,7 @@ function application(i: number): CapturedResource[] {
       },
       { propertyDependencies: { resourceId: [target.urn] }, dependencies: [target.urn] },
     ),
-    make("aws:iam/role:Role", "sagemaker-role", {
+    make(AWS_TYPES.iamRole, "sagemaker-role", {
       assumeRolePolicy: JSON.stringify({
         Version: "2012-10-17",
         Statement: [
@@ -181,7 +182,7 @@ function application(i: number): CapturedResource[] {
       }),
       managedPolicyArns: i % 9 === 0 ? ["arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"] : [],
     }),
-    make("aws:iam/rolePolicy:RolePolicy", "sagemaker-access", {
+    make(AWS_TYPES.iamRolePolicy, "sagemaker-access", {
       role: `sagemaker-role-${i}`,
       policy: JSON.stringify({
         Version: "2012-10-17",
@@ -199,11 +200,11 @@ function application(i: number): CapturedResource[] {
         ],
       }),
     }),
-    make("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "logs", {
+    make(AWS_TYPES.iamRolePolicyAttachment, "logs", {
       role: `inference-${i}`,
       policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
     }),
-    make("aws:iam/role:Role", "inference-role", {
+    make(AWS_TYPES.iamRole, "inference-role", {
       assumeRolePolicy: JSON.stringify({
         Version: "2012-10-17",
         Statement: [
@@ -227,15 +228,15 @@ function application(i: number): CapturedResource[] {
       ],
     }),
     fn,
-    make("aws:lambda/alias:Alias", "live", { functionName: `classify-${i}`, functionVersion: "1" }),
+    make(AWS_TYPES.lambdaAlias, "live", { functionName: `classify-${i}`, functionVersion: "1" }),
     make(
-      "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig",
+      AWS_TYPES.lambdaProvisionedConcurrencyConfig,
       "warm",
       { functionName: `classify-${i}`, qualifier: "live", provisionedConcurrentExecutions: 2 },
       { propertyDependencies: { functionName: [fn.urn] } },
     ),
-    make("aws:cloudwatch/logGroup:LogGroup", "logs", { retentionInDays: 30 }),
-    make("aws:ec2/instance:Instance", "trainer", {
+    make(AWS_TYPES.cloudwatchLogGroup, "logs", { retentionInDays: 30 }),
+    make(AWS_TYPES.ec2Instance, "trainer", {
       ami: "ami-0123456789abcdef0",
       instanceType: i % 5 === 0 ? "p4d.24xlarge" : "g5.2xlarge",
       subnetId: "subnet-0123456789abcdef0",
@@ -243,7 +244,7 @@ function application(i: number): CapturedResource[] {
       metadataOptions: { httpTokens: i % 3 === 0 ? "optional" : "required" },
       rootBlockDevice: { volumeSize: 200, volumeType: "gp3", encrypted: true },
     }),
-    make("aws:ec2/securityGroup:SecurityGroup", "trainer-sg", {
+    make(AWS_TYPES.ec2SecurityGroup, "trainer-sg", {
       vpcId: "vpc-0123456789abcdef0",
       ingress: [
         {
@@ -254,7 +255,7 @@ function application(i: number): CapturedResource[] {
         },
       ],
     }),
-    make("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "ssh", {
+    make(AWS_TYPES.vpcSecurityGroupIngressRule, "ssh", {
       securityGroupId: "sg-0123456789abcdef0",
       ipProtocol: "tcp",
       fromPort: 22,
@@ -263,7 +264,7 @@ function application(i: number): CapturedResource[] {
     }),
     bucket,
     make(
-      "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+      AWS_TYPES.s3BucketPublicAccessBlock,
       "artifacts-pab",
       {
         bucket: `artifacts-${i}-id`,
@@ -274,7 +275,7 @@ function application(i: number): CapturedResource[] {
       },
       { propertyDependencies: { bucket: [bucket.urn] } },
     ),
-    make("aws:kms/key:Key", "key", { enableKeyRotation: true, deletionWindowInDays: 30 }),
+    make(AWS_TYPES.kmsKey, "key", { enableKeyRotation: true, deletionWindowInDays: 30 }),
   ];
 }
 

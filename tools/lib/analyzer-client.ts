@@ -41,7 +41,7 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
-import type { CapturedResource, CapturedStack } from "../../components/lib/resource-graph";
+import type { CapturedResource, CapturedStack } from "./resource-graph";
 
 // ------------------------------------------------------------------------------------------------
 // Public types

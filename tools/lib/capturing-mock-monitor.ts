@@ -10,7 +10,7 @@ import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import { dirname } from "node:path";
-import type { CapturedResource, CapturedResourceOptions } from "../../components/lib/resource-graph";
+import type { CapturedResource, CapturedResourceOptions } from "./resource-graph";
 import { answerInvoke, mockResourceState, UnansweredInvokeError, type MockAwsContext } from "./mock-aws";
 
 // The protobuf Struct class must come from the same google-protobuf copy the Pulumi SDK uses.

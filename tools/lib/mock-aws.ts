@@ -8,6 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import type { DataSourceFixtures } from "./data-source-fixtures";
+import { AWS_INVOKES, AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 export interface MockAwsContext {
   readonly fixtures: DataSourceFixtures;
@@ -69,28 +70,28 @@ function str(value: unknown): string | undefined {
  * a generated name; other types keep whatever the program set.
  */
 const AUTO_NAMED: Readonly<Record<string, string>> = {
-  "aws:iam/role:Role": "name",
-  "aws:iam/policy:Policy": "name",
-  "aws:iam/instanceProfile:InstanceProfile": "name",
-  "aws:iam/rolePolicy:RolePolicy": "name",
-  "aws:iam/user:User": "name",
-  "aws:iam/group:Group": "name",
-  "aws:s3/bucket:Bucket": "bucket",
-  "aws:s3/bucketV2:BucketV2": "bucket",
-  "aws:sagemaker/notebookInstance:NotebookInstance": "name",
-  "aws:sagemaker/notebookInstanceLifecycleConfiguration:NotebookInstanceLifecycleConfiguration": "name",
-  "aws:sagemaker/model:Model": "name",
-  "aws:sagemaker/endpointConfiguration:EndpointConfiguration": "name",
-  "aws:sagemaker/endpoint:Endpoint": "name",
-  "aws:appautoscaling/policy:Policy": "name",
-  "aws:lambda/function:Function": "name",
-  "aws:cloudwatch/logGroup:LogGroup": "name",
-  "aws:cloudwatch/metricAlarm:MetricAlarm": "name",
-  "aws:ec2/securityGroup:SecurityGroup": "name",
-  "aws:ec2/launchTemplate:LaunchTemplate": "name",
-  "aws:kms/alias:Alias": "name",
-  "aws:sns/topic:Topic": "name",
-  "aws:sqs/queue:Queue": "name",
+  [AWS_TYPES.iamRole]: "name",
+  [AWS_TYPES.iamPolicy]: "name",
+  [AWS_TYPES.iamInstanceProfile]: "name",
+  [AWS_TYPES.iamRolePolicy]: "name",
+  [AWS_TYPES.iamUser]: "name",
+  [AWS_TYPES.iamGroup]: "name",
+  [AWS_TYPES.s3Bucket]: "bucket",
+  [AWS_TYPES.s3BucketV2]: "bucket",
+  [AWS_TYPES.sagemakerNotebookInstance]: "name",
+  [AWS_TYPES.sagemakerNotebookInstanceLifecycleConfiguration]: "name",
+  [AWS_TYPES.sagemakerModel]: "name",
+  [AWS_TYPES.sagemakerEndpointConfiguration]: "name",
+  [AWS_TYPES.sagemakerEndpoint]: "name",
+  [AWS_TYPES.appautoscalingPolicy]: "name",
+  [AWS_TYPES.lambdaFunction]: "name",
+  [AWS_TYPES.cloudwatchLogGroup]: "name",
+  [AWS_TYPES.cloudwatchMetricAlarm]: "name",
+  [AWS_TYPES.ec2SecurityGroup]: "name",
+  [AWS_TYPES.ec2LaunchTemplate]: "name",
+  [AWS_TYPES.kmsAlias]: "name",
+  [AWS_TYPES.snsTopic]: "name",
+  [AWS_TYPES.sqsQueue]: "name",
 };
 
 /** The result of "creating" a resource under the mock provider. */
@@ -136,79 +137,79 @@ export function mockResourceState(
   if (type.startsWith("aws:") && !str(inputs.region) && supportsRegion(type)) computed.region = region;
 
   switch (type) {
-    case "aws:iam/role:Role":
+    case AWS_TYPES.iamRole:
       computed.arn = `${arnPrefix("iam", false)}role${str(inputs.path) ?? "/"}${name}`;
       computed.uniqueId = `AROA${stableHex(urn, 17).toUpperCase()}`;
       computed.createDate = "2026-01-01T00:00:00Z";
       break;
-    case "aws:iam/policy:Policy":
+    case AWS_TYPES.iamPolicy:
       computed.arn = `${arnPrefix("iam", false)}policy${str(inputs.path) ?? "/"}${name}`;
       computed.policyId = `ANPA${stableHex(urn, 17).toUpperCase()}`;
       computed.attachmentCount = 0;
       id = computed.arn as string;
       break;
-    case "aws:iam/instanceProfile:InstanceProfile":
+    case AWS_TYPES.iamInstanceProfile:
       computed.arn = `${arnPrefix("iam", false)}instance-profile${str(inputs.path) ?? "/"}${name}`;
       computed.uniqueId = `AIPA${stableHex(urn, 17).toUpperCase()}`;
       break;
-    case "aws:iam/rolePolicy:RolePolicy":
+    case AWS_TYPES.iamRolePolicy:
       id = `${str(inputs.role) ?? "role"}:${name}`;
       break;
-    case "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
+    case AWS_TYPES.iamRolePolicyAttachment:
       id = `${str(inputs.role) ?? "role"}-${stableHex(urn, 26)}`;
       break;
-    case "aws:s3/bucket:Bucket":
-    case "aws:s3/bucketV2:BucketV2":
+    case AWS_TYPES.s3Bucket:
+    case AWS_TYPES.s3BucketV2:
       computed.arn = `arn:${partition}:s3:::${name}`;
       computed.bucketDomainName = `${name}.s3.${dnsSuffix(partition)}`;
       computed.bucketRegionalDomainName = `${name}.s3.${region}.${dnsSuffix(partition)}`;
       computed.hostedZoneId = "Z3AQBSTGFYJSTF";
       break;
-    case "aws:kms/key:Key": {
+    case AWS_TYPES.kmsKey: {
       const keyId = stableUuid(urn);
       id = keyId;
       computed.keyId = keyId;
       computed.arn = `${arnPrefix("kms")}key/${keyId}`;
       break;
     }
-    case "aws:kms/alias:Alias":
+    case AWS_TYPES.kmsAlias:
       computed.arn = `${arnPrefix("kms")}${name}`;
       computed.targetKeyArn = str(inputs.targetKeyId)?.startsWith("arn:")
         ? inputs.targetKeyId
         : `${arnPrefix("kms")}key/${str(inputs.targetKeyId) ?? stableUuid(urn)}`;
       break;
-    case "aws:sagemaker/notebookInstance:NotebookInstance":
+    case AWS_TYPES.sagemakerNotebookInstance:
       computed.arn = `${arnPrefix("sagemaker")}notebook-instance/${name!.toLowerCase()}`;
       computed.url = `${name}.notebook.${region}.sagemaker.aws`;
       computed.networkInterfaceId = inputs.subnetId ? `eni-${hex17}` : "";
       break;
-    case "aws:sagemaker/notebookInstanceLifecycleConfiguration:NotebookInstanceLifecycleConfiguration":
+    case AWS_TYPES.sagemakerNotebookInstanceLifecycleConfiguration:
       computed.arn = `${arnPrefix("sagemaker")}notebook-instance-lifecycle-config/${name!.toLowerCase()}`;
       break;
-    case "aws:sagemaker/model:Model":
+    case AWS_TYPES.sagemakerModel:
       computed.arn = `${arnPrefix("sagemaker")}model/${name!.toLowerCase()}`;
       break;
-    case "aws:sagemaker/endpointConfiguration:EndpointConfiguration":
+    case AWS_TYPES.sagemakerEndpointConfiguration:
       computed.arn = `${arnPrefix("sagemaker")}endpoint-config/${name!.toLowerCase()}`;
       break;
-    case "aws:sagemaker/endpoint:Endpoint":
+    case AWS_TYPES.sagemakerEndpoint:
       computed.arn = `${arnPrefix("sagemaker")}endpoint/${name!.toLowerCase()}`;
       break;
-    case "aws:appautoscaling/target:Target":
+    case AWS_TYPES.appautoscalingTarget:
       id = str(inputs.resourceId) ?? id;
       computed.arn = `${arnPrefix("application-autoscaling")}scalable-target/${stableHex(urn, 32)}`;
       computed.roleArn =
         str(inputs.roleArn) ??
         `${arnPrefix("iam", false)}role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint`;
       break;
-    case "aws:appautoscaling/policy:Policy":
+    case AWS_TYPES.appautoscalingPolicy:
       computed.arn =
         `${arnPrefix("autoscaling")}scalingPolicy:${stableUuid(urn)}:resource/` +
         `${str(inputs.serviceNamespace) ?? "sagemaker"}/${str(inputs.resourceId) ?? ""}:policyName/${name}`;
       computed.alarmArns = [];
       if (inputs.policyType === undefined) computed.policyType = "StepScaling";
       break;
-    case "aws:lambda/function:Function": {
+    case AWS_TYPES.lambdaFunction: {
       const arn = `${arnPrefix("lambda")}function:${name}`;
       const version = inputs.publish === true ? "1" : "$LATEST";
       computed.arn = arn;
@@ -224,7 +225,7 @@ export function mockResourceState(
       }
       break;
     }
-    case "aws:lambda/alias:Alias": {
+    case AWS_TYPES.lambdaAlias: {
       const fn = str(inputs.functionName) ?? "function";
       const fnArn = fn.startsWith("arn:")
         ? fn.replace(/:(\d+|\$LATEST)$/, "")
@@ -235,19 +236,19 @@ export function mockResourceState(
       computed.invokeArn = lambdaInvokeArn(partition, region, arn);
       break;
     }
-    case "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig":
+    case AWS_TYPES.lambdaProvisionedConcurrencyConfig:
       id = `${str(inputs.functionName) ?? "function"},${str(inputs.qualifier) ?? ""}`;
       break;
-    case "aws:lambda/permission:Permission":
+    case AWS_TYPES.lambdaPermission:
       id = str(inputs.statementId) ?? `terraform-${stableHex(urn, 26)}`;
       break;
-    case "aws:cloudwatch/logGroup:LogGroup":
+    case AWS_TYPES.cloudwatchLogGroup:
       computed.arn = `${arnPrefix("logs")}log-group:${name}`;
       break;
-    case "aws:cloudwatch/metricAlarm:MetricAlarm":
+    case AWS_TYPES.cloudwatchMetricAlarm:
       computed.arn = `${arnPrefix("cloudwatch")}alarm:${name}`;
       break;
-    case "aws:ec2/instance:Instance": {
+    case AWS_TYPES.ec2Instance: {
       id = `i-${hex17}`;
       computed.arn = `${arnPrefix("ec2")}instance/${id}`;
       computed.availabilityZone = str(inputs.availabilityZone) ?? `${region}a`;
@@ -258,28 +259,28 @@ export function mockResourceState(
       if (inputs.associatePublicIpAddress === true) computed.publicIp = "203.0.113.10";
       break;
     }
-    case "aws:ec2/securityGroup:SecurityGroup":
+    case AWS_TYPES.ec2SecurityGroup:
       id = `sg-${hex17}`;
       computed.arn = `${arnPrefix("ec2")}security-group/${id}`;
       computed.ownerId = account;
       if (!str(inputs.vpcId)) computed.vpcId = ctx.fixtures.defaultVpcId;
       break;
-    case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":
-    case "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":
+    case AWS_TYPES.vpcSecurityGroupIngressRule:
+    case AWS_TYPES.vpcSecurityGroupEgressRule:
       id = `sgr-${hex17}`;
       computed.arn = `${arnPrefix("ec2")}security-group-rule/${id}`;
       computed.securityGroupRuleId = id;
       break;
-    case "aws:ec2/launchTemplate:LaunchTemplate":
+    case AWS_TYPES.ec2LaunchTemplate:
       id = `lt-${hex17}`;
       computed.arn = `${arnPrefix("ec2")}launch-template/${id}`;
       computed.latestVersion = 1;
       break;
-    case "aws:sns/topic:Topic":
+    case AWS_TYPES.snsTopic:
       computed.arn = `${arnPrefix("sns")}${name}`;
       id = computed.arn as string;
       break;
-    case "aws:sqs/queue:Queue":
+    case AWS_TYPES.sqsQueue:
       computed.arn = `${arnPrefix("sqs")}${name}`;
       computed.url = `https://sqs.${region}.${dnsSuffix(partition)}/${account}/${name}`;
       id = computed.url as string;
@@ -289,8 +290,8 @@ export function mockResourceState(
         type.startsWith("aws:s3/") &&
         str(inputs.bucket) &&
         !("bucket" in computed) &&
-        type !== "aws:s3/bucketObject:BucketObject" &&
-        type !== "aws:s3/bucketObjectv2:BucketObjectv2"
+        type !== AWS_TYPES.s3BucketObject &&
+        type !== AWS_TYPES.s3BucketObjectv2
       ) {
         // Bucket sub-resources (policy, versioning, encryption, public access block, ...) are identified by bucket.
         id = str(inputs.bucket)!;
@@ -326,14 +327,14 @@ export function answerInvoke(token: string, inputs: Props, ctx: MockAwsContext):
   const sub = (s: string) =>
     s.replace(/\{accountId\}/g, f.callerIdentity.accountId).replace(/\{partition\}/g, partition);
   switch (token) {
-    case "aws:index/getCallerIdentity:getCallerIdentity":
+    case AWS_INVOKES.getCallerIdentity:
       return {
         id: f.callerIdentity.accountId,
         accountId: f.callerIdentity.accountId,
         arn: sub(f.callerIdentity.arn),
         userId: f.callerIdentity.userId,
       };
-    case "aws:index/getRegion:getRegion":
+    case AWS_INVOKES.getRegion:
       return {
         id: region,
         region,
@@ -341,14 +342,14 @@ export function answerInvoke(token: string, inputs: Props, ctx: MockAwsContext):
         endpoint: `ec2.${region}.${dnsSuffix(partition)}`,
         description: region,
       };
-    case "aws:index/getPartition:getPartition":
+    case AWS_INVOKES.getPartition:
       return {
         id: partition,
         partition,
         dnsSuffix: dnsSuffix(partition),
         reverseDnsPrefix: reverseDnsPrefix(partition),
       };
-    case "aws:ssm/getParameter:getParameter": {
+    case AWS_INVOKES.ssmGetParameter: {
       const name = str(inputs.name);
       const hit = name === undefined ? undefined : f.ssmParameters.find((p) => globMatches(p.name, name));
       if (!hit) {
@@ -368,7 +369,7 @@ export function answerInvoke(token: string, inputs: Props, ctx: MockAwsContext):
         withDecryption: inputs.withDecryption ?? true,
       };
     }
-    case "aws:ec2/getAmi:getAmi": {
+    case AWS_INVOKES.ec2GetAmi: {
       if (!f.ami) throw new UnansweredInvokeError(token, "the fixtures define no `ami`");
       return {
         id: f.ami.id,
@@ -386,7 +387,7 @@ export function answerInvoke(token: string, inputs: Props, ctx: MockAwsContext):
         state: "available",
       };
     }
-    case "aws:sagemaker/getPrebuiltEcrImage:getPrebuiltEcrImage": {
+    case AWS_INVOKES.sagemakerGetPrebuiltEcrImage: {
       const repositoryName = str(inputs.repositoryName);
       if (!repositoryName) throw new UnansweredInvokeError(token, "repositoryName is required");
       const entry = f.prebuiltEcrImages[repositoryName] ?? f.prebuiltEcrImages["*"];
@@ -406,7 +407,7 @@ export function answerInvoke(token: string, inputs: Props, ctx: MockAwsContext):
         registryPath: `${registryId}.dkr.ecr.${region}.${suffix}/${repositoryName}:${imageTag}`,
       };
     }
-    case "aws:iam/getPolicyDocument:getPolicyDocument": {
+    case AWS_INVOKES.iamGetPolicyDocument: {
       const json = JSON.stringify(renderPolicyDocument(inputs), null, 2);
       return { id: stableHex(json, 10), json, minifiedJson: JSON.stringify(JSON.parse(json)) };
     }

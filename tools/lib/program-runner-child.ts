@@ -10,7 +10,7 @@
 import "./program-runner-lazy-modules";
 import * as pulumi from "@pulumi/pulumi";
 import { sep } from "node:path";
-import type { CapturedStack } from "../../components/lib/resource-graph";
+import type { CapturedStack } from "./resource-graph";
 import { CapturingMonitor, installCapturingMonitor } from "./capturing-mock-monitor";
 import { FixturesError, loadFixtures } from "./data-source-fixtures";
 import { UnansweredInvokeError } from "./mock-aws";

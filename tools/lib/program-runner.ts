@@ -1,6 +1,6 @@
 /**
  * Runs a Pulumi program for one stack under Pulumi's mock runtime and returns the resource graph the engine would
- * have seen (components/lib/resource-graph.ts).
+ * have seen (tools/lib/resource-graph.ts).
  *
  * The Pulumi runtime is process-global (config, the monitor, the root stack resource), so each run happens in a
  * fresh child process (program-runner-child.ts). The parent reads the project and stack files, hands the child a
@@ -13,7 +13,7 @@
 import { fork } from "node:child_process";
 import { existsSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
-import type { CapturedResource, CapturedStack } from "../../components/lib/resource-graph";
+import type { CapturedResource, CapturedStack } from "./resource-graph";
 import { readProject, readStackConfig, StackConfigError } from "./stack-config";
 
 /** The repository root: the default project dir. */

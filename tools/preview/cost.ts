@@ -1,16 +1,16 @@
 /**
- * The cost section of the offline preview: the stack's monthly estimate from components/lib/pricing (the same
+ * The cost section of the offline preview: the stack's monthly estimate from aws-facts/pricing (the same
  * estimator and price file as the `monthly-budget` policy), with the budget and usage assumptions taken from the
  * stack's policy config (`monthly-budget` in policy/config/<stack>.json) so the preview and the policy agree.
  */
-import type { CapturedResource } from "../../components/lib/resource-graph";
+import type { CapturedResource } from "../lib/resource-graph";
 import {
   DEFAULT_MONTHLY_BUDGET_USD,
   estimateStackCost,
   formatCostTable,
   type CostAssumptionsInput,
   type StackCostEstimate,
-} from "../../components/lib/pricing";
+} from "@ml-platform/aws-facts/pricing";
 
 export type CostSection =
   | {

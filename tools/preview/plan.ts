@@ -3,7 +3,8 @@
  * shows it) and the few inputs per type that a reviewer looks at first (instance types, counts, runtime, ...).
  * Pure functions over the captured graph, shared by the text and JSON output.
  */
-import type { CapturedResource } from "../../components/lib/resource-graph";
+import type { CapturedResource } from "../lib/resource-graph";
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 /** `aws:sagemaker/endpoint:Endpoint` → `aws:sagemaker:Endpoint`, as the Pulumi CLI displays types. */
 export function displayType(type: string): string {
@@ -52,7 +53,7 @@ function lastSegment(value: unknown): string | undefined {
 export function keyInputs(resource: CapturedResource): string[] {
   const i = resource.inputs;
   switch (resource.type) {
-    case "aws:sagemaker/notebookInstance:NotebookInstance":
+    case AWS_TYPES.sagemakerNotebookInstance:
       return pick(i, [
         ["instanceType", "instanceType"],
         ["volumeSize", "volumeSize"],
@@ -61,7 +62,7 @@ export function keyInputs(resource: CapturedResource): string[] {
         ["imds", "instanceMetadataServiceConfiguration.minimumInstanceMetadataServiceVersion"],
         ["platform", "platformIdentifier"],
       ]);
-    case "aws:ec2/instance:Instance":
+    case AWS_TYPES.ec2Instance:
       return [
         ...pick(i, [
           ["instanceType", "instanceType"],
@@ -72,7 +73,7 @@ export function keyInputs(resource: CapturedResource): string[] {
           ["publicIp", "associatePublicIpAddress"],
         ]),
       ];
-    case "aws:sagemaker/endpointConfiguration:EndpointConfiguration": {
+    case AWS_TYPES.sagemakerEndpointConfiguration: {
       const variants = Array.isArray(i.productionVariants) ? (i.productionVariants as Props[]) : [];
       return variants.map((v) => {
         const serverless = v.serverlessConfig as Props | undefined;
@@ -82,23 +83,23 @@ export function keyInputs(resource: CapturedResource): string[] {
         return `variant ${show(v.variantName) ?? "(auto-named)"}: ${size}`;
       });
     }
-    case "aws:sagemaker/endpoint:Endpoint":
+    case AWS_TYPES.sagemakerEndpoint:
       return pick(i, [
         ["deployment", "deploymentConfig.blueGreenUpdatePolicy.trafficRoutingConfiguration.type"],
         ["rollbackAlarms", "deploymentConfig.autoRollbackConfiguration.alarms"],
       ]).map((s) => (s.startsWith("deployment=") ? `blue/green ${s.slice("deployment=".length)}` : s));
-    case "aws:sagemaker/model:Model": {
+    case AWS_TYPES.sagemakerModel: {
       // The registry host is long and always the same; the repository and tag are what a reviewer checks.
       const image = get(i, "primaryContainer.image");
       return typeof image === "string" ? [`image=${image.split("/").pop()}`] : [];
     }
-    case "aws:appautoscaling/target:Target":
+    case AWS_TYPES.appautoscalingTarget:
       return pick(i, [
         ["resourceId", "resourceId"],
         ["min", "minCapacity"],
         ["max", "maxCapacity"],
       ]);
-    case "aws:appautoscaling/policy:Policy":
+    case AWS_TYPES.appautoscalingPolicy:
       return pick(i, [
         ["type", "policyType"],
         [
@@ -109,7 +110,7 @@ export function keyInputs(resource: CapturedResource): string[] {
         ["scaleInCooldown", "targetTrackingScalingPolicyConfiguration.scaleInCooldown"],
         ["scaleOutCooldown", "targetTrackingScalingPolicyConfiguration.scaleOutCooldown"],
       ]);
-    case "aws:lambda/function:Function":
+    case AWS_TYPES.lambdaFunction:
       return pick(i, [
         ["runtime", "runtime"],
         ["memory", "memorySize"],
@@ -117,36 +118,36 @@ export function keyInputs(resource: CapturedResource): string[] {
         ["reserved", "reservedConcurrentExecutions"],
         ["publish", "publish"],
       ]);
-    case "aws:lambda/alias:Alias":
+    case AWS_TYPES.lambdaAlias:
       return pick(i, [
         ["name", "name"],
         ["version", "functionVersion"],
       ]);
-    case "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig":
+    case AWS_TYPES.lambdaProvisionedConcurrencyConfig:
       return pick(i, [
         ["qualifier", "qualifier"],
         ["provisioned", "provisionedConcurrentExecutions"],
       ]);
-    case "aws:cloudwatch/logGroup:LogGroup":
+    case AWS_TYPES.cloudwatchLogGroup:
       return pick(i, [
         ["name", "name"],
         ["retentionDays", "retentionInDays"],
       ]);
-    case "aws:cloudwatch/metricAlarm:MetricAlarm":
+    case AWS_TYPES.cloudwatchMetricAlarm:
       return pick(i, [
         ["metric", "metricName"],
         ["threshold", "threshold"],
       ]);
-    case "aws:iam/rolePolicyAttachment:RolePolicyAttachment": {
+    case AWS_TYPES.iamRolePolicyAttachment: {
       const name = lastSegment(i.policyArn);
       return name ? [`policy=${name}`] : [];
     }
-    case "aws:iam/role:Role": {
+    case AWS_TYPES.iamRole: {
       const managed = Array.isArray(i.managedPolicyArns) ? (i.managedPolicyArns as unknown[]) : [];
       return managed.length ? [`managedPolicies=${managed.map(lastSegment).join(",")}`] : [];
     }
-    case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":
-    case "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": {
+    case AWS_TYPES.vpcSecurityGroupIngressRule:
+    case AWS_TYPES.vpcSecurityGroupEgressRule: {
       const ports =
         i.fromPort === undefined
           ? "all"
@@ -157,10 +158,10 @@ export function keyInputs(resource: CapturedResource): string[] {
         show(i.cidrIpv4) ?? show(i.cidrIpv6) ?? show(i.referencedSecurityGroupId) ?? show(i.prefixListId);
       return [`${show(i.ipProtocol) ?? "?"}/${ports}${source ? ` ${source}` : ""}`];
     }
-    case "aws:s3/bucket:Bucket":
-    case "aws:s3/bucketV2:BucketV2":
+    case AWS_TYPES.s3Bucket:
+    case AWS_TYPES.s3BucketV2:
       return pick(i, [["bucket", "bucket"]]);
-    case "aws:kms/key:Key":
+    case AWS_TYPES.kmsKey:
       return pick(i, [["rotation", "enableKeyRotation"]]);
     default:
       return [];

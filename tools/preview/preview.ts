@@ -1,7 +1,7 @@
 /**
  * The offline preview: for each stack, run the program under the mock runtime (tools/lib/program-runner.ts), send
  * the captured resources through the policy pack exactly as the CLI would (tools/lib/analyzer-client.ts), and
- * estimate the monthly cost (components/lib/pricing). Produces one PreviewReport; cli.ts prints it as text or
+ * estimate the monthly cost (aws-facts/pricing). Produces one PreviewReport; cli.ts prints it as text or
  * JSON (schema: preview-output.schema.json).
  *
  * Timing: the policy pack starts while the programs run (it needs nothing from them), the programs run in parallel
@@ -13,7 +13,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
-import type { CapturedResource } from "../../components/lib/resource-graph";
+import type { CapturedResource } from "../lib/resource-graph";
 // Types only: the driver (gRPC, protobuf) and the estimator are loaded once the program runs have been started, so
 // their loading overlaps the runs instead of delaying them.
 import type {

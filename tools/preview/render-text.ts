@@ -3,11 +3,11 @@
  * the policy violations grouped by enforcement level then severity, and the cost table; then a summary of all
  * stacks and the verdict. Colour only when asked (cli.ts asks when stdout is a TTY).
  */
-import { formatUsdRange } from "../../components/lib/pricing";
+import { formatUsdRange } from "@ml-platform/aws-facts/pricing";
 import { formatCost } from "./cost";
 import { planLines } from "./plan";
 import type { PreviewReport, ReportedViolation, StackReport } from "./preview";
-import type { CapturedResource } from "../../components/lib/resource-graph";
+import type { CapturedResource } from "../lib/resource-graph";
 
 export interface RenderOptions {
   readonly color: boolean;

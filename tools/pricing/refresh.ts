@@ -1,7 +1,7 @@
 /**
  * `npm run pricing:refresh -- --region us-east-1 [--out file] [--base file] [--date YYYY-MM-DD]`
  *
- * Regenerates a price file (components/lib/pricing/<region>.json) from the AWS Price List API with
+ * Regenerates a price file (aws-facts/pricing/<region>.json) from the AWS Price List API with
  * @aws-sdk/client-pricing `GetProducts`, for users who have AWS credentials (any identity allowed
  * `pricing:GetProducts`; the SDK's default credential chain is used). The API is served from us-east-1.
  *
@@ -22,13 +22,13 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { GetProductsCommand, PricingClient, type Filter } from "@aws-sdk/client-pricing";
-import { getPriceBook, loadPriceBookFile } from "../../components/lib/pricing/price-book";
+import { getPriceBook, loadPriceBookFile } from "@ml-platform/aws-facts/pricing/price-book";
 import {
   parsePriceBook,
   type PriceBook,
   type PriceEntry,
   type PriceUnit,
-} from "../../components/lib/pricing/schema";
+} from "@ml-platform/aws-facts/pricing/schema";
 import { firstTier, parsePriceListItem, type PriceListProduct } from "./price-list";
 
 /** Billing-region prefixes of usage types (`USE1-Host:ml.m5.large`). Pass --usage-prefix for others. */
@@ -426,7 +426,7 @@ export interface CliIo {
 const USAGE = `Usage: npm run pricing:refresh -- --region <region> [--out <file>] [--base <file>] [--date YYYY-MM-DD]
                                    [--usage-prefix <prefix>] [--endpoint <url>]
 
-Regenerates components/lib/pricing/<region>.json from the AWS Price List API (needs AWS credentials allowed
+Regenerates aws-facts/pricing/<region>.json from the AWS Price List API (needs AWS credentials allowed
 pricing:GetProducts). --base names the file whose instance types are refreshed (default: the region's current
 file, else us-east-1's); --out writes elsewhere; --endpoint points the client at another Price List endpoint.`;
 
@@ -481,7 +481,7 @@ export async function main(
     return 2;
   }
   const out = resolve(
-    (values.out as string | undefined) ?? join(__dirname, "../../components/lib/pricing", `${region}.json`),
+    (values.out as string | undefined) ?? join(__dirname, "../../aws-facts/pricing", `${region}.json`),
   );
   const endpoint = values.endpoint as string | undefined;
   const client = io.makeClient
@@ -509,7 +509,7 @@ export async function main(
         `Missing (no price written; the estimator will say "unknown price"): ${result.missing.join(", ")}`,
       );
     if (base.region !== region && !values.out) {
-      io.log(`To use it, add the file to BUNDLED in components/lib/pricing/price-book.ts.`);
+      io.log(`To use it, add the file to BUNDLED in aws-facts/pricing/price-book.ts.`);
     }
     return 0;
   } catch (error) {

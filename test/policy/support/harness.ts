@@ -15,13 +15,13 @@ import type {
   ResourceValidationArgs,
   StackValidationArgs,
 } from "@pulumi/policy";
-import type { CapturedResource } from "../../../components/lib/resource-graph";
+import type { CapturedResource } from "../../../tools/lib/resource-graph";
 import {
   configDefaults,
   type PlatformPolicy,
   type PlatformResourcePolicy,
   type PlatformStackPolicy,
-} from "../../../policy/policies/framework";
+} from "@ml-platform/policy/policies/framework";
 
 // The runtime's placeholders for values unknown during preview (@pulumi/policy/proxy, internal exports).
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -13,22 +13,23 @@ import {
   trainingHostPolicy,
   trainingJobExecutionPolicy,
   type AwsContext,
-} from "../../../components/lib/iam-policies";
+} from "@ml-platform/aws-facts/iam-policies";
 import type { ResourceInput } from "./harness";
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 const T = {
-  role: "aws:iam/role:Role",
-  policy: "aws:iam/policy:Policy",
-  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-  userPolicy: "aws:iam/userPolicy:UserPolicy",
-  groupPolicy: "aws:iam/groupPolicy:GroupPolicy",
-  rpa: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-  upa: "aws:iam/userPolicyAttachment:UserPolicyAttachment",
-  gpa: "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
-  pa: "aws:iam/policyAttachment:PolicyAttachment",
-  rpae: "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
-  upae: "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive",
-  gpae: "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive",
+  role: AWS_TYPES.iamRole,
+  policy: AWS_TYPES.iamPolicy,
+  rolePolicy: AWS_TYPES.iamRolePolicy,
+  userPolicy: AWS_TYPES.iamUserPolicy,
+  groupPolicy: AWS_TYPES.iamGroupPolicy,
+  rpa: AWS_TYPES.iamRolePolicyAttachment,
+  upa: AWS_TYPES.iamUserPolicyAttachment,
+  gpa: AWS_TYPES.iamGroupPolicyAttachment,
+  pa: AWS_TYPES.iamPolicyAttachment,
+  rpae: AWS_TYPES.iamRolePolicyAttachmentsExclusive,
+  upae: AWS_TYPES.iamUserPolicyAttachmentsExclusive,
+  gpae: AWS_TYPES.iamGroupPolicyAttachmentsExclusive,
 } as const;
 
 const TRUST = JSON.stringify(serviceTrustPolicy("sagemaker.amazonaws.com"));

@@ -14,6 +14,7 @@ import {
   type AnalyzerPolicyInfo,
 } from "../../../tools/lib/analyzer-client";
 import { captured } from "../../policy/e2e-support";
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 const REPO = join(__dirname, "..", "..", "..");
 const SIG = "4dabf18193072939515e22adb298388d";
@@ -234,7 +235,7 @@ describe("analyzer-client: starting packs", function () {
       await analyzer.configure({ echo: "advisory" });
       const provider = captured("pulumi:providers:aws", "east", { region: "us-east-1" });
       const child = captured(
-        "aws:s3/bucket:Bucket",
+        AWS_TYPES.s3Bucket,
         "b",
         {
           acl: "private",

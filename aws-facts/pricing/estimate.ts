@@ -20,6 +20,7 @@ import { isUnknown, normaliseGraph, num, obj, str, type CostGraphResource, type 
 import { formatUnitUsd, formatUsd } from "./money";
 import { bundledPriceRegions, getPriceBook } from "./price-book";
 import type { Confidence, PriceBook, PriceEntry } from "./schema";
+import { AWS_TYPES } from "../type-tokens";
 
 const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
 /** Lambda's memorySize when the function does not set it (AWS default). */
@@ -120,18 +121,18 @@ export interface EstimateOptions {
 }
 
 const T = {
-  notebook: "aws:sagemaker/notebookInstance:NotebookInstance",
-  lifecycle: "aws:sagemaker/notebookInstanceLifecycleConfiguration:NotebookInstanceLifecycleConfiguration",
-  endpoint: "aws:sagemaker/endpoint:Endpoint",
-  endpointConfig: "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
-  scalableTarget: "aws:appautoscaling/target:Target",
-  ec2Instance: "aws:ec2/instance:Instance",
-  lambda: "aws:lambda/function:Function",
-  provisioned: "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig",
-  kmsKey: "aws:kms/key:Key",
-  bucket: "aws:s3/bucket:Bucket",
-  bucketV2: "aws:s3/bucketV2:BucketV2",
-  logGroup: "aws:cloudwatch/logGroup:LogGroup",
+  notebook: AWS_TYPES.sagemakerNotebookInstance,
+  lifecycle: AWS_TYPES.sagemakerNotebookInstanceLifecycleConfiguration,
+  endpoint: AWS_TYPES.sagemakerEndpoint,
+  endpointConfig: AWS_TYPES.sagemakerEndpointConfiguration,
+  scalableTarget: AWS_TYPES.appautoscalingTarget,
+  ec2Instance: AWS_TYPES.ec2Instance,
+  lambda: AWS_TYPES.lambdaFunction,
+  provisioned: AWS_TYPES.lambdaProvisionedConcurrencyConfig,
+  kmsKey: AWS_TYPES.kmsKey,
+  bucket: AWS_TYPES.s3Bucket,
+  bucketV2: AWS_TYPES.s3BucketV2,
+  logGroup: AWS_TYPES.cloudwatchLogGroup,
 } as const;
 
 /** AWS resource types with no direct charge (configuration, identity, wiring). */
@@ -139,25 +140,25 @@ const FREE_TYPES = new Set<string>([
   T.lifecycle,
   T.endpointConfig, // billed through the Endpoint that uses it
   T.scalableTarget,
-  "aws:appautoscaling/policy:Policy",
-  "aws:sagemaker/model:Model",
-  "aws:ec2/securityGroup:SecurityGroup",
-  "aws:ec2/securityGroupRule:SecurityGroupRule",
-  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-  "aws:lambda/alias:Alias",
-  "aws:lambda/permission:Permission",
-  "aws:kms/alias:Alias",
-  "aws:kms/keyPolicy:KeyPolicy",
-  "aws:s3/bucketPolicy:BucketPolicy",
-  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-  "aws:s3/bucketVersioning:BucketVersioning",
-  "aws:s3/bucketVersioningV2:BucketVersioningV2",
-  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-  "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
-  "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-  "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
+  AWS_TYPES.appautoscalingPolicy,
+  AWS_TYPES.sagemakerModel,
+  AWS_TYPES.ec2SecurityGroup,
+  AWS_TYPES.ec2SecurityGroupRule,
+  AWS_TYPES.vpcSecurityGroupIngressRule,
+  AWS_TYPES.vpcSecurityGroupEgressRule,
+  AWS_TYPES.lambdaAlias,
+  AWS_TYPES.lambdaPermission,
+  AWS_TYPES.kmsAlias,
+  AWS_TYPES.kmsKeyPolicy,
+  AWS_TYPES.s3BucketPolicy,
+  AWS_TYPES.s3BucketPublicAccessBlock,
+  AWS_TYPES.s3BucketVersioning,
+  AWS_TYPES.s3BucketVersioningV2,
+  AWS_TYPES.s3BucketServerSideEncryptionConfiguration,
+  AWS_TYPES.s3BucketServerSideEncryptionConfigurationV2,
+  AWS_TYPES.s3BucketOwnershipControls,
+  AWS_TYPES.s3BucketLifecycleConfiguration,
+  AWS_TYPES.s3BucketLifecycleConfigurationV2,
 ]);
 
 function isFreeType(type: string): boolean {

@@ -11,9 +11,9 @@ import {
   parsePriceBook,
   type PriceBook,
   type PriceEntry,
-} from "../../components/lib/pricing";
+} from "@ml-platform/aws-facts/pricing";
 
-const ROOT = resolve(__dirname, "../..");
+const ROOT = resolve(__dirname, "../../..");
 
 /** Every PriceEntry in the book with its path. */
 function entries(book: PriceBook): [string, PriceEntry][] {
@@ -196,7 +196,7 @@ describe("pricing: price files", () => {
       this.timeout(60_000);
       const out = execFileSync(
         process.execPath,
-        ["-r", "ts-node/register/transpile-only", "-e", script(join(ROOT, "components/lib/pricing"))],
+        ["-r", "ts-node/register/transpile-only", "-e", script(join(ROOT, "aws-facts/pricing"))],
         {
           cwd: tmpdir(),
           env: {
@@ -215,7 +215,7 @@ describe("pricing: price files", () => {
       try {
         const outfile = join(dir, "bin", "index.js");
         await build({
-          entryPoints: [join(ROOT, "components/lib/pricing/index.ts")],
+          entryPoints: [join(ROOT, "aws-facts/pricing/index.ts")],
           outfile,
           bundle: true,
           packages: "external",

@@ -8,9 +8,9 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { buildOnce, describeRun, ROOT, runNode } from "./helpers";
+import { buildOnce, describeRun, ROOT, runNode } from "../preview/helpers";
 
-const WRAPPER = join(ROOT, "tools/preview/pulumi-cli.mjs");
+const WRAPPER = join(ROOT, "tools/deploy/pulumi.mjs");
 
 describe("pulumi CLI wrappers", function () {
   this.timeout(60_000);
@@ -77,9 +77,7 @@ describe("pulumi CLI wrappers", function () {
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
       scripts: Record<string, string>;
     };
-    const wrappers = Object.entries(pkg.scripts).filter(([, cmd]) =>
-      cmd.includes("tools/preview/pulumi-cli.mjs"),
-    );
+    const wrappers = Object.entries(pkg.scripts).filter(([, cmd]) => cmd.includes("tools/deploy/pulumi.mjs"));
     assert.deepEqual(wrappers.map(([name]) => name).sort(), [
       "preview:cloud:dev",
       "preview:cloud:prod",
@@ -87,7 +85,7 @@ describe("pulumi CLI wrappers", function () {
       "up:prod",
     ]);
     for (const [name, cmd] of wrappers) {
-      const [, command, stack] = /pulumi-cli\.mjs (\w+) (\w+)$/.exec(cmd) ?? [];
+      const [, command, stack] = /pulumi\.mjs (\w+) (\w+)$/.exec(cmd) ?? [];
       assert.equal(name.startsWith("up:") ? "up" : "preview", command, name);
       assert.equal(name.split(":").pop(), stack, name);
       // A stale dist/lambda or policy/bin would deploy old code or run old rules: every wrapper builds first.

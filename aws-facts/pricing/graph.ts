@@ -1,6 +1,6 @@
 /**
  * Normalises the two shapes of resource graph the estimator accepts into one:
- * - `CapturedResource` (components/lib/resource-graph.ts), from the offline preview: `inputs`, `outputs`,
+ * - `CapturedResource` (tools/lib/resource-graph.ts), from the offline preview: `inputs`, `outputs`,
  *   string URNs for `parent` and `dependencies`;
  * - CrossGuard's `PolicyResource`, from a stack policy: `props` (the outputs), and `parent`, `dependencies`,
  *   `propertyDependencies` and `provider` as resource objects.

@@ -1,5 +1,5 @@
 /**
- * The format of a price file (`components/lib/pricing/<region>.json`). One file per region; the refresh command
+ * The format of a price file (`aws-facts/pricing/<region>.json`). One file per region; the refresh command
  * (`npm run pricing:refresh`) writes the same format from the AWS Price List API.
  *
  * Every price carries where it came from, when, and how far to trust it:

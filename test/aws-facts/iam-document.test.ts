@@ -13,7 +13,7 @@ import {
   wildcardGrants,
   wildcardMatches,
   type IamDocument,
-} from "../../../components/lib/iam-document";
+} from "@ml-platform/aws-facts/iam-document";
 
 function parsed(input: unknown): IamDocument {
   const result = parseIamDocument(input);
@@ -21,7 +21,7 @@ function parsed(input: unknown): IamDocument {
   return result.document;
 }
 
-describe("components/lib/iam-document", () => {
+describe("aws-facts/iam-document", () => {
   describe("parseIamDocument", () => {
     it("normalises a JSON string with a lone statement and string elements", () => {
       const doc = parsed(

@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { compareSize, parseInstanceType, sizeRankOf } from "../../../components/lib/instance-types";
+import { compareSize, parseInstanceType, sizeRankOf } from "@ml-platform/aws-facts/instance-types";
 
-describe("components/lib/instance-types", () => {
+describe("aws-facts/instance-types", () => {
   const parsed = (raw: string) => {
     const result = parseInstanceType(raw);
     if (!result.ok) assert.fail(`expected ${raw} to parse: ${result.reason}`);

@@ -7,9 +7,9 @@ import {
   summarizeEstimate,
   type CostLine,
   type StackCostEstimate,
-} from "../../components/lib/pricing";
-import type { CapturedResource } from "../../components/lib/resource-graph";
-import { unknown } from "../policy/support/harness";
+} from "@ml-platform/aws-facts/pricing";
+import type { CapturedResource } from "../../../tools/lib/resource-graph";
+import { unknown } from "../../policy/support/harness";
 import {
   endpointStack,
   functionStack,

@@ -3,7 +3,7 @@
  * rendering. Shared by the offline preview and the `monthly-budget` policy, so both report the same figures.
  *
  * @example
- * import { estimateStackCost, formatCostTable } from "./components/lib/pricing";
+ * import { estimateStackCost, formatCostTable } from "./aws-facts/pricing";
  * const estimate = estimateStackCost(stack.resources, { region: "us-east-1" });
  * console.log(formatCostTable(estimate));
  */

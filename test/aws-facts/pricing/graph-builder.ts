@@ -1,8 +1,9 @@
 /**
- * Hand-built resource graphs in the CapturedResource shape (components/lib/resource-graph.ts), as the offline
+ * Hand-built resource graphs in the CapturedResource shape (tools/lib/resource-graph.ts), as the offline
  * preview captures them: inputs, outputs (inputs plus computed names), parents, dependencies.
  */
-import type { CapturedResource } from "../../components/lib/resource-graph";
+import type { CapturedResource } from "../../../tools/lib/resource-graph";
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 export const STACK = "dev";
 export const PROJECT = "ml-platform";
@@ -57,23 +58,23 @@ export function resource(spec: Spec): CapturedResource {
 }
 
 export const TYPES = {
-  notebook: "aws:sagemaker/notebookInstance:NotebookInstance",
-  lifecycle: "aws:sagemaker/notebookInstanceLifecycleConfiguration:NotebookInstanceLifecycleConfiguration",
-  model: "aws:sagemaker/model:Model",
-  endpointConfig: "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
-  endpoint: "aws:sagemaker/endpoint:Endpoint",
-  target: "aws:appautoscaling/target:Target",
-  scalingPolicy: "aws:appautoscaling/policy:Policy",
-  instance: "aws:ec2/instance:Instance",
-  securityGroup: "aws:ec2/securityGroup:SecurityGroup",
-  lambda: "aws:lambda/function:Function",
-  alias: "aws:lambda/alias:Alias",
-  provisioned: "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig",
-  kmsKey: "aws:kms/key:Key",
-  bucket: "aws:s3/bucket:Bucket",
-  logGroup: "aws:cloudwatch/logGroup:LogGroup",
-  role: "aws:iam/role:Role",
-  alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+  notebook: AWS_TYPES.sagemakerNotebookInstance,
+  lifecycle: AWS_TYPES.sagemakerNotebookInstanceLifecycleConfiguration,
+  model: AWS_TYPES.sagemakerModel,
+  endpointConfig: AWS_TYPES.sagemakerEndpointConfiguration,
+  endpoint: AWS_TYPES.sagemakerEndpoint,
+  target: AWS_TYPES.appautoscalingTarget,
+  scalingPolicy: AWS_TYPES.appautoscalingPolicy,
+  instance: AWS_TYPES.ec2Instance,
+  securityGroup: AWS_TYPES.ec2SecurityGroup,
+  lambda: AWS_TYPES.lambdaFunction,
+  alias: AWS_TYPES.lambdaAlias,
+  provisioned: AWS_TYPES.lambdaProvisionedConcurrencyConfig,
+  kmsKey: AWS_TYPES.kmsKey,
+  bucket: AWS_TYPES.s3Bucket,
+  logGroup: AWS_TYPES.cloudwatchLogGroup,
+  role: AWS_TYPES.iamRole,
+  alarm: AWS_TYPES.cloudwatchMetricAlarm,
 } as const;
 
 /** An endpoint component: model, config (one variant), endpoint, scalable target, scaling policy. */

@@ -1,11 +1,12 @@
 import { strict as assert } from "node:assert";
-import { loadFixtures, parseFixtures, FixturesError } from "../../tools/lib/data-source-fixtures";
+import { loadFixtures, parseFixtures, FixturesError } from "../../../tools/lib/data-source-fixtures";
 import {
   answerInvoke,
   mockResourceState,
   renderPolicyDocument,
   UnansweredInvokeError,
-} from "../../tools/lib/mock-aws";
+} from "../../../tools/lib/mock-aws";
+import { AWS_INVOKES, AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 const fixtures = loadFixtures();
 const ctx = { fixtures, region: "us-west-2" };
@@ -14,34 +15,34 @@ const urn = (type: string, name: string) => `urn:pulumi:dev::ml-platform::${type
 describe("program runner: mock AWS provider", () => {
   describe("data sources", () => {
     it("answers getRegion with v7's `region` and the deprecated `name`", () => {
-      const r = answerInvoke("aws:index/getRegion:getRegion", {}, ctx);
+      const r = answerInvoke(AWS_INVOKES.getRegion, {}, ctx);
       assert.equal(r.region, "us-west-2");
       assert.equal(r.name, "us-west-2");
     });
 
     it("answers getCallerIdentity and getPartition from the fixtures", () => {
-      const id = answerInvoke("aws:index/getCallerIdentity:getCallerIdentity", {}, ctx);
+      const id = answerInvoke(AWS_INVOKES.getCallerIdentity, {}, ctx);
       assert.equal(id.accountId, "123456789012");
       assert.equal(id.arn, "arn:aws:iam::123456789012:user/preview");
-      const p = answerInvoke("aws:index/getPartition:getPartition", {}, ctx);
+      const p = answerInvoke(AWS_INVOKES.getPartition, {}, ctx);
       assert.deepEqual([p.partition, p.dnsSuffix], ["aws", "amazonaws.com"]);
     });
 
     it("answers the Deep Learning AMI SSM parameter by pattern, and refuses an unknown parameter by name", () => {
       const name =
         "/aws/service/deeplearning/ami/x86_64/oss-nvidia-driver-gpu-pytorch-2.7-amazon-linux-2023/latest/ami-id";
-      const r = answerInvoke("aws:ssm/getParameter:getParameter", { name }, ctx);
+      const r = answerInvoke(AWS_INVOKES.ssmGetParameter, { name }, ctx);
       assert.match(String(r.value), /^ami-[0-9a-f]+$/);
       assert.equal(r.name, name);
       assert.throws(
-        () => answerInvoke("aws:ssm/getParameter:getParameter", { name: "/my/app/secret" }, ctx),
+        () => answerInvoke(AWS_INVOKES.ssmGetParameter, { name: "/my/app/secret" }, ctx),
         (err: unknown) => err instanceof UnansweredInvokeError && /"\/my\/app\/secret"/.test(err.message),
       );
     });
 
     it("computes the prebuilt ECR image path from the inputs and the region", () => {
       const r = answerInvoke(
-        "aws:sagemaker/getPrebuiltEcrImage:getPrebuiltEcrImage",
+        AWS_INVOKES.sagemakerGetPrebuiltEcrImage,
         { repositoryName: "pytorch-inference", imageTag: "2.6.0-gpu-py312" },
         ctx,
       );
@@ -50,7 +51,7 @@ describe("program runner: mock AWS provider", () => {
         "763104351884.dkr.ecr.us-west-2.amazonaws.com/pytorch-inference:2.6.0-gpu-py312",
       );
       const hk = answerInvoke(
-        "aws:sagemaker/getPrebuiltEcrImage:getPrebuiltEcrImage",
+        AWS_INVOKES.sagemakerGetPrebuiltEcrImage,
         { repositoryName: "pytorch-inference", region: "ap-east-1" },
         ctx,
       );
@@ -60,7 +61,7 @@ describe("program runner: mock AWS provider", () => {
 
     it("names the token of an unknown data source", () => {
       assert.throws(
-        () => answerInvoke("aws:ec2/getVpc:getVpc", {}, ctx),
+        () => answerInvoke(AWS_INVOKES.ec2GetVpc, {}, ctx),
         /no answer for data source aws:ec2\/getVpc:getVpc/,
       );
     });
@@ -100,7 +101,7 @@ describe("program runner: mock AWS provider", () => {
 
   describe("resources", () => {
     it("auto-names only when the name is absent, deterministically", () => {
-      const type = "aws:sagemaker/endpoint:Endpoint";
+      const type = AWS_TYPES.sagemakerEndpoint;
       const a = mockResourceState(type, "ep", urn(type, "ep"), {}, ctx);
       const b = mockResourceState(type, "ep", urn(type, "ep"), {}, ctx);
       assert.deepEqual(a, b);
@@ -115,16 +116,16 @@ describe("program runner: mock AWS provider", () => {
     });
 
     it("gives Lambda functions a version only when published, and aliases an ARN on the function", () => {
-      const type = "aws:lambda/function:Function";
+      const type = AWS_TYPES.lambdaFunction;
       const published = mockResourceState(type, "fn", urn(type, "fn"), { publish: true, name: "fn" }, ctx);
       assert.equal(published.computed.version, "1");
       assert.equal(published.computed.qualifiedArn, "arn:aws:lambda:us-west-2:123456789012:function:fn:1");
       const unpublished = mockResourceState(type, "fn", urn(type, "fn"), { name: "fn" }, ctx);
       assert.equal(unpublished.computed.version, "$LATEST");
       const alias = mockResourceState(
-        "aws:lambda/alias:Alias",
+        AWS_TYPES.lambdaAlias,
         "live",
-        urn("aws:lambda/alias:Alias", "live"),
+        urn(AWS_TYPES.lambdaAlias, "live"),
         { name: "live", functionName: "fn", functionVersion: "1" },
         ctx,
       );
@@ -133,21 +134,15 @@ describe("program runner: mock AWS provider", () => {
 
     it("uses the fixture partition in ARNs", () => {
       const cn = { fixtures: { ...fixtures, partition: "aws-cn" as const }, region: "cn-north-1" };
-      const role = mockResourceState("aws:iam/role:Role", "r", urn("aws:iam/role:Role", "r"), {}, cn);
+      const role = mockResourceState(AWS_TYPES.iamRole, "r", urn(AWS_TYPES.iamRole, "r"), {}, cn);
       assert.match(String(role.computed.arn), /^arn:aws-cn:iam::123456789012:role\/r-[0-9a-f]{7}$/);
     });
 
     it("gives EC2 instances and security groups AWS-shaped ids", () => {
-      const i = mockResourceState(
-        "aws:ec2/instance:Instance",
-        "host",
-        urn("aws:ec2/instance:Instance", "host"),
-        {},
-        ctx,
-      );
+      const i = mockResourceState(AWS_TYPES.ec2Instance, "host", urn(AWS_TYPES.ec2Instance, "host"), {}, ctx);
       assert.match(i.id, /^i-[0-9a-f]{17}$/);
       assert.equal(i.computed.publicIp, undefined);
-      const sg = mockResourceState("aws:ec2/securityGroup:SecurityGroup", "sg", urn("x", "sg"), {}, ctx);
+      const sg = mockResourceState(AWS_TYPES.ec2SecurityGroup, "sg", urn("x", "sg"), {}, ctx);
       assert.match(sg.id, /^sg-[0-9a-f]{17}$/);
       assert.equal(sg.computed.vpcId, fixtures.defaultVpcId);
     });

@@ -9,7 +9,7 @@ import usEast1 from "./us-east-1.json";
 
 /**
  * Price files shipped with the repository, by region. To add a region: run
- * `npm run pricing:refresh -- --region <region>` (writes `components/lib/pricing/<region>.json`) and add one import
+ * `npm run pricing:refresh -- --region <region>` (writes `aws-facts/pricing/<region>.json`) and add one import
  * line here.
  */
 const BUNDLED: Readonly<Record<string, unknown>> = {

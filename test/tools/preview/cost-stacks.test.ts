@@ -1,14 +1,15 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { estimateStackCost, formatCostTable, type StackCostEstimate } from "../../components/lib/pricing";
-import { idleStopScript } from "../../components/lib/notebook-idle-stop";
-import { monthlyBudget } from "../../policy/policies/budget";
-import { runProgram } from "../../tools/lib/program-runner";
-import { fromCaptured, runStackPolicy } from "../policy/support/harness";
-import { notebookStack } from "./graph-builder";
+import { estimateStackCost, formatCostTable, type StackCostEstimate } from "@ml-platform/aws-facts/pricing";
+import { idleStopScript } from "@ml-platform/components/lib/notebook-idle-stop";
+import { monthlyBudget } from "@ml-platform/policy/policies/budget";
+import { runProgram } from "../../../tools/lib/program-runner";
+import { fromCaptured, runStackPolicy } from "../../policy/support/harness";
+import { notebookStack } from "../../aws-facts/pricing/graph-builder";
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
-const ROOT = join(__dirname, "../..");
+const ROOT = join(__dirname, "../../..");
 const policyConfig = (stack: string) =>
   JSON.parse(readFileSync(join(ROOT, "policy/config", `${stack}.json`), "utf8"))["monthly-budget"] as {
     enforcementLevel: string;
@@ -40,14 +41,14 @@ describe("pricing: the repository's own stacks", function () {
       it("prices the notebook, training host, endpoint, function, keys, bucket and logs", () => {
         const types = new Set(estimate.lines.map((l) => l.type));
         for (const type of [
-          "aws:sagemaker/notebookInstance:NotebookInstance",
-          "aws:ec2/instance:Instance",
-          "aws:sagemaker/endpoint:Endpoint",
-          "aws:lambda/function:Function",
-          "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig",
-          "aws:kms/key:Key",
-          "aws:s3/bucket:Bucket",
-          "aws:cloudwatch/logGroup:LogGroup",
+          AWS_TYPES.sagemakerNotebookInstance,
+          AWS_TYPES.ec2Instance,
+          AWS_TYPES.sagemakerEndpoint,
+          AWS_TYPES.lambdaFunction,
+          AWS_TYPES.lambdaProvisionedConcurrencyConfig,
+          AWS_TYPES.kmsKey,
+          AWS_TYPES.s3Bucket,
+          AWS_TYPES.cloudwatchLogGroup,
         ]) {
           assert.ok(types.has(type), `${type} missing from\n${formatCostTable(estimate)}`);
         }

@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 
-export const ROOT = join(__dirname, "..", "..");
+export const ROOT = join(__dirname, "..", "..", "..");
 export const PROGRAMS = join(ROOT, "test", "fixtures", "programs");
 
 export interface CliResult {

@@ -3,9 +3,9 @@
  * policy applies, including the policy's default when the stack's policy config sets none.
  */
 import { strict as assert } from "node:assert";
-import { monthlyBudget } from "../../policy/policies/budget";
-import { estimateCost, formatCost, type CostSection } from "../../tools/preview/cost";
-import { endpointStack } from "../pricing/graph-builder";
+import { monthlyBudget } from "@ml-platform/policy/policies/budget";
+import { estimateCost, formatCost, type CostSection } from "../../../tools/preview/cost";
+import { endpointStack } from "../../aws-facts/pricing/graph-builder";
 
 // ml.m5.large, min 1, max 3: $83.95 – $251.85 of instance-hours plus ML storage.
 const graph = endpointStack({ min: 1, max: 3 });

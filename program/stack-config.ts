@@ -11,12 +11,16 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { validateInferenceFunctionArgs } from "../inference-function";
-import { validateNotebookInstanceArgs } from "../notebook-instance";
-import { modelKeyProblem, modelDataUrlProblem, validateScalableEndpointArgs } from "../scalable-endpoint";
-import { validateTrainingHostArgs } from "../training-host";
-import { projectNamePrefix } from "./naming";
-import { checkTags, Violations, type Violation } from "./validation";
+import { validateInferenceFunctionArgs } from "@ml-platform/components/inference-function";
+import { validateNotebookInstanceArgs } from "@ml-platform/components/notebook-instance";
+import {
+  modelKeyProblem,
+  modelDataUrlProblem,
+  validateScalableEndpointArgs,
+} from "@ml-platform/components/scalable-endpoint";
+import { validateTrainingHostArgs } from "@ml-platform/components/training-host";
+import { projectNamePrefix } from "@ml-platform/components/lib/naming";
+import { checkTags, Violations, type Violation } from "@ml-platform/components/lib/validation";
 
 export const CONFIG_NAMESPACE = "ml-platform";
 

@@ -5,12 +5,12 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PricingClient } from "@aws-sdk/client-pricing";
-import { estimateStackCost, loadPriceBookFile, type PriceBook } from "../../components/lib/pricing";
-import { firstTier, parsePriceListItem } from "../../tools/pricing/price-list";
-import { main, refreshPriceBook } from "../../tools/pricing/refresh";
-import { functionStack } from "./graph-builder";
+import { estimateStackCost, loadPriceBookFile, type PriceBook } from "@ml-platform/aws-facts/pricing";
+import { firstTier, parsePriceListItem } from "../../../tools/pricing/price-list";
+import { main, refreshPriceBook } from "../../../tools/pricing/refresh";
+import { functionStack } from "../../aws-facts/pricing/graph-builder";
 
-const FIXTURES = join(__dirname, "../fixtures/pricing");
+const FIXTURES = join(__dirname, "../../fixtures/pricing");
 
 interface RecordedRequest {
   ServiceCode: string;

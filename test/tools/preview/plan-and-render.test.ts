@@ -1,9 +1,10 @@
 import { strict as assert } from "node:assert";
-import type { CapturedResource } from "../../components/lib/resource-graph";
-import { displayType, keyInputs, optionFlags, planLines } from "../../tools/preview/plan";
-import { sortViolations, type PreviewReport, type ReportedViolation } from "../../tools/preview/preview";
-import { renderText, wrapText } from "../../tools/preview/render-text";
-import { NO_OPTIONS } from "../pricing/graph-builder";
+import type { CapturedResource } from "../../../tools/lib/resource-graph";
+import { displayType, keyInputs, optionFlags, planLines } from "../../../tools/preview/plan";
+import { sortViolations, type PreviewReport, type ReportedViolation } from "../../../tools/preview/preview";
+import { renderText, wrapText } from "../../../tools/preview/render-text";
+import { NO_OPTIONS } from "../../aws-facts/pricing/graph-builder";
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 const STACK = "urn:pulumi:dev::ml-platform::pulumi:pulumi:Stack::ml-platform-dev";
 
@@ -31,7 +32,7 @@ function resource(
 describe("offline preview: plan and text rendering", () => {
   it("displays types as the Pulumi CLI does", () => {
     assert.equal(
-      displayType("aws:sagemaker/endpointConfiguration:EndpointConfiguration"),
+      displayType(AWS_TYPES.sagemakerEndpointConfiguration),
       "aws:sagemaker:EndpointConfiguration",
     );
     assert.equal(
@@ -44,17 +45,12 @@ describe("offline preview: plan and text rendering", () => {
   it("draws components and their children as a tree in registration order", () => {
     const stack = { ...resource("pulumi:pulumi:Stack", "ml-platform-dev", undefined), urn: STACK };
     const component = resource("ml-platform:sagemaker:ScalableEndpoint", "endpoint", STACK);
-    const config = resource(
-      "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
-      "cfg",
-      component.urn,
-      {
-        productionVariants: [
-          { variantName: "AllTraffic", instanceType: "ml.m5.large", initialInstanceCount: 2 },
-        ],
-      },
-    );
-    const policy = resource("aws:appautoscaling/policy:Policy", "scaling", component.urn, {
+    const config = resource(AWS_TYPES.sagemakerEndpointConfiguration, "cfg", component.urn, {
+      productionVariants: [
+        { variantName: "AllTraffic", instanceType: "ml.m5.large", initialInstanceCount: 2 },
+      ],
+    });
+    const policy = resource(AWS_TYPES.appautoscalingPolicy, "scaling", component.urn, {
       policyType: "TargetTrackingScaling",
       targetTrackingScalingPolicyConfiguration: {
         targetValue: 150,
@@ -62,7 +58,7 @@ describe("offline preview: plan and text rendering", () => {
         scaleOutCooldown: 60,
       },
     });
-    const bucket = resource("aws:s3/bucket:Bucket", "bucket", STACK, {}, { protect: true });
+    const bucket = resource(AWS_TYPES.s3Bucket, "bucket", STACK, {}, { protect: true });
     const lines = planLines([stack, component, config, policy, bucket]);
     assert.deepEqual(
       lines.map((l) => `${l.prefix}${l.type} ${l.name}`),
@@ -85,7 +81,7 @@ describe("offline preview: plan and text rendering", () => {
   /** [type, inputs, the key inputs the plan shows]: what a reviewer looks at per type, nothing for unknown types. */
   const keyInputCases: readonly (readonly [string, Record<string, unknown>, readonly string[]])[] = [
     [
-      "aws:lambda/function:Function",
+      AWS_TYPES.lambdaFunction,
       {
         runtime: "nodejs22.x",
         memorySize: 256,
@@ -97,12 +93,12 @@ describe("offline preview: plan and text rendering", () => {
       ["runtime=nodejs22.x", "memory=256", "timeout=30", "reserved=5", "publish=true"],
     ],
     [
-      "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+      AWS_TYPES.vpcSecurityGroupIngressRule,
       { ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "10.20.0.0/16" },
       ["tcp/22 10.20.0.0/16"],
     ],
     [
-      "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+      AWS_TYPES.iamRolePolicyAttachment,
       { policyArn: "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess" },
       ["policy=AmazonSageMakerFullAccess"],
     ],
@@ -116,7 +112,7 @@ describe("offline preview: plan and text rendering", () => {
 
   it("flags resource options", () => {
     const r = resource(
-      "aws:ec2/instance:Instance",
+      AWS_TYPES.ec2Instance,
       "host",
       STACK,
       {},
@@ -192,7 +188,7 @@ describe("offline preview: plan and text rendering", () => {
       url: "docs/policies.md#iam-no-full-access",
       urn: "urn:pulumi:dev::ml-platform::aws:iam/rolePolicyAttachment:RolePolicyAttachment::extra",
       resourceName: "extra",
-      resourceType: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+      resourceType: AWS_TYPES.iamRolePolicyAttachment,
       phase: "analyze",
       skippedOnUnknown: false,
     };

@@ -9,8 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Ajv from "ajv";
 import { parseDocument } from "yaml";
-import type { PreviewReport } from "../../tools/preview/preview";
+import type { PreviewReport } from "../../../tools/preview/preview";
 import { buildOnce, describeRun, PROGRAMS, ROOT, runPreviewCli, type CliResult } from "./helpers";
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 const schema = JSON.parse(readFileSync(join(ROOT, "tools/preview/preview-output.schema.json"), "utf8"));
 const validate = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(schema);
@@ -96,8 +97,8 @@ describe("offline preview CLI (end to end)", function () {
       for (const stack of report.stacks) {
         assert.equal(stack.policy.ran, true);
         assert.equal(stack.policy.counts.mandatory, 0);
-        assert.equal(stack.resourceCounts["aws:sagemaker/endpoint:Endpoint"], 1);
-        assert.equal(stack.resourceCounts["aws:appautoscaling/policy:Policy"], 1);
+        assert.equal(stack.resourceCounts[AWS_TYPES.sagemakerEndpoint], 1);
+        assert.equal(stack.resourceCounts[AWS_TYPES.appautoscalingPolicy], 1);
         // Every resource hangs off the stack.
         const urns = new Set(stack.resources.map((r) => r.urn));
         for (const r of stack.resources) {
@@ -109,7 +110,7 @@ describe("offline preview CLI (end to end)", function () {
           assert.ok(stack.cost.monthlyMax >= stack.cost.monthlyMin && stack.cost.monthlyMin > 0);
         assert.ok(typeof stack.outputs.endpointName === "string");
       }
-      const prodBucket = report.stacks[1].resources.find((r) => r.type === "aws:s3/bucket:Bucket");
+      const prodBucket = report.stacks[1].resources.find((r) => r.type === AWS_TYPES.s3Bucket);
       assert.equal(prodBucket?.options.protect, true, "prod's bucket is protected");
     });
   });

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the real Pulumi CLI for a stack with this repo's policy pack and that stack's policy config:
 //
-//   node tools/preview/pulumi-cli.mjs <up|preview|refresh|destroy> <stack> [more pulumi args]
+//   node tools/deploy/pulumi.mjs <up|preview|refresh|destroy> <stack> [more pulumi args]
 //   → pulumi <command> --stack <stack> --policy-pack policy --policy-pack-config policy/config/<stack>.json ...
 //
 // Behind the npm scripts `up:dev`, `up:prod`, `preview:cloud:dev`, `preview:cloud:prod`. Plain JavaScript, so it
@@ -45,7 +45,7 @@ export function findOnPath(name, env = process.env) {
 const [command, stack, ...rest] = process.argv.slice(2);
 if (!command || !COMMANDS.has(command) || !stack) {
   fail(
-    "usage: node tools/preview/pulumi-cli.mjs <up|preview|refresh|destroy> <stack> [pulumi args...]\n" +
+    "usage: node tools/deploy/pulumi.mjs <up|preview|refresh|destroy> <stack> [pulumi args...]\n" +
       "  e.g. npm run up:dev, npm run preview:cloud:prod -- --diff",
   );
 }

@@ -2,11 +2,12 @@ import { strict as assert } from "node:assert";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { CapturedResource } from "../../components/lib/resource-graph";
-import { runProgram, type RunProgramResult } from "../../tools/lib/program-runner";
+import type { CapturedResource } from "../../../tools/lib/resource-graph";
+import { runProgram, type RunProgramResult } from "../../../tools/lib/program-runner";
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
-const SIMPLE = join(__dirname, "..", "fixtures", "programs", "simple");
-const MODES = join(__dirname, "..", "fixtures", "programs", "modes");
+const SIMPLE = join(__dirname, "..", "..", "fixtures", "programs", "simple");
+const MODES = join(__dirname, "..", "..", "fixtures", "programs", "modes");
 
 function ok(result: RunProgramResult) {
   if (!result.ok) assert.fail(`expected success, got ${result.kind}: ${result.message}`);
@@ -36,10 +37,10 @@ describe("program runner", () => {
       assert.equal(root.parent, undefined);
       const types = stack.resources.map((r) => r.type).sort();
       assert.deepEqual(types, [
-        "aws:iam/role:Role",
-        "aws:lambda/function:Function",
-        "aws:s3/bucket:Bucket",
-        "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
+        AWS_TYPES.iamRole,
+        AWS_TYPES.lambdaFunction,
+        AWS_TYPES.s3Bucket,
+        AWS_TYPES.sagemakerEndpointConfiguration,
         "pulumi:pulumi:Stack",
         "test:storage:Storage",
       ]);
@@ -171,27 +172,25 @@ describe("program runner", () => {
 
     it("answers the program's data sources from the fixtures and the stack's region", () => {
       const stack = ok(result);
-      const model = stack.resources.find((r) => r.type === "aws:sagemaker/model:Model");
+      const model = stack.resources.find((r) => r.type === AWS_TYPES.sagemakerModel);
       const image = (model?.inputs.primaryContainer as { image?: string } | undefined)?.image;
       assert.match(
         String(image),
         /^763104351884\.dkr\.ecr\.us-east-1\.amazonaws\.com\/pytorch-inference:2\.6\.0-cpu-py312$/,
       );
-      const host = stack.resources.find((r) => r.type === "aws:ec2/instance:Instance");
+      const host = stack.resources.find((r) => r.type === AWS_TYPES.ec2Instance);
       assert.match(String(host?.inputs.ami), /^ami-[0-9a-f]+$/);
     });
 
     it("wires outputs of one resource into another's inputs, with SageMaker ARNs in lowercase", () => {
       const stack = ok(result);
-      const endpoint = stack.resources.find((r) => r.type === "aws:sagemaker/endpoint:Endpoint")!;
-      const config = stack.resources.find(
-        (r) => r.type === "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
-      )!;
+      const endpoint = stack.resources.find((r) => r.type === AWS_TYPES.sagemakerEndpoint)!;
+      const config = stack.resources.find((r) => r.type === AWS_TYPES.sagemakerEndpointConfiguration)!;
       assert.equal(config.inputs.name, undefined, "the endpoint configuration is auto-named");
       assert.equal(endpoint.inputs.endpointConfigName, config.outputs.name);
       assert.equal(stack.outputs.endpointName, endpoint.outputs.name);
       assert.equal(endpoint.outputs.arn, String(endpoint.outputs.arn).toLowerCase());
-      const target = stack.resources.find((r) => r.type === "aws:appautoscaling/target:Target")!;
+      const target = stack.resources.find((r) => r.type === AWS_TYPES.appautoscalingTarget)!;
       assert.equal(target.inputs.resourceId, `endpoint/${endpoint.outputs.name}/variant/AllTraffic`);
     });
   });
