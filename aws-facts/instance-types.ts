@@ -154,3 +154,66 @@ export function parseInstanceType(raw: string): InstanceTypeParseResult {
     },
   };
 }
+
+/**
+ * Instance classes whose every size has local instance storage (NVMe SSD, or HDD for d3 and h1) although their name
+ * carries no `d` attribute.
+ *
+ * Sources:
+ * - SageMaker hosting, "Instance storage volumes":
+ *   https://docs.aws.amazon.com/sagemaker/latest/dg/host-instance-storage.html (ml.g5, ml.g6, ml.g6e, ml.gr6,
+ *   ml.p5, ml.p5e, ml.p5en, ml.trn1, ml.trn1n, ml.trn2, ml.dl1, besides the `d` types such as ml.m5d, ml.c6id,
+ *   ml.g4dn, ml.p4d).
+ * - EC2 instance store specifications: https://docs.aws.amazon.com/ec2/latest/instancetypes/ac.html#ac_instance-store
+ *   (accelerated computing) and https://docs.aws.amazon.com/ec2/latest/instancetypes/so.html#so_instance-store
+ *   (storage optimized: i3, i3en, i4i, i4g, im4gn, is4gen, d3, d3en, h1, ...).
+ * - The `d` attribute means instance store volumes:
+ *   https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html
+ */
+export const LOCAL_STORAGE_CLASSES_WITHOUT_D: ReadonlySet<string> = new Set([
+  // Accelerated computing.
+  "g5",
+  "g6",
+  "g6e",
+  "gr6",
+  "p5",
+  "p5e",
+  "p5en",
+  "trn1",
+  "trn1n",
+  "trn2",
+  "dl1",
+  "f1",
+  "f2",
+  // Storage optimized.
+  "i3",
+  "i3en",
+  "i4g",
+  "i4i",
+  "i7ie",
+  "i8g",
+  "im4gn",
+  "is4gen",
+  "d3",
+  "d3en",
+  "h1",
+]);
+
+/**
+ * Whether the type has local instance storage (`ml.` prefix or not). SageMaker then encrypts that storage in
+ * hardware and refuses a KMS key for it: "If you specify a value for KmsKeyId when using any nitro-based instances
+ * with local storage, the call to CreateEndpointConfig fails"
+ * (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html). The one place that
+ * decides it, for the endpoint component and the policy pack. An unparsable type has none (the caller rejects it).
+ */
+export function hasLocalInstanceStorage(type: string | InstanceType): boolean {
+  let parsed: InstanceType;
+  if (typeof type === "string") {
+    const result = parseInstanceType(type);
+    if (!result.ok) return false;
+    parsed = result.value;
+  } else parsed = type;
+  // `d` among the attribute letters (m5d, c6id, g4dn, p4de, m7gd), never in a `-suffix` such as `-flex`.
+  const letters = parsed.attributes.split("-")[0] ?? "";
+  return letters.includes("d") || LOCAL_STORAGE_CLASSES_WITHOUT_D.has(parsed.instanceClass);
+}

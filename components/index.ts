@@ -9,6 +9,7 @@
 export {
   NotebookInstance,
   NOTEBOOK_INSTANCE_TYPE,
+  NOTEBOOK_INSTANCE_DEFAULTS,
   NOTEBOOK_PLATFORMS,
   validateNotebookInstanceArgs,
   type NotebookInstanceArgs,
@@ -16,6 +17,7 @@ export {
 export {
   TrainingHost,
   TRAINING_HOST_TYPE,
+  TRAINING_HOST_DEFAULTS,
   validateTrainingHostArgs,
   type TrainingHostArgs,
 } from "./training-host";
@@ -27,8 +29,8 @@ export {
   VARIANT_NAME,
   TRAFFIC_ROUTING_TYPES,
   DEFAULT_CONTAINER_ENVIRONMENT,
+  SCALABLE_ENDPOINT_DEFAULTS,
   defaultImageTag,
-  hasInstanceStorage,
   validateScalableEndpointArgs,
   type BlueGreenDeploymentArgs,
   type ScalableEndpointArgs,
@@ -37,6 +39,7 @@ export {
   InferenceFunction,
   INFERENCE_FUNCTION_TYPE,
   DEFAULT_CODE_DIRECTORY,
+  INFERENCE_FUNCTION_DEFAULTS,
   LOG_RETENTION_DAYS,
   RUNTIME as INFERENCE_RUNTIME,
   validateInferenceFunctionArgs,
@@ -45,9 +48,11 @@ export {
 export {
   ProjectBucket,
   PROJECT_BUCKET_TYPE,
+  PROJECT_BUCKET_DEFAULTS,
   validateProjectBucketArgs,
   type ProjectBucketArgs,
 } from "./project-bucket";
 export * as iamPolicies from "@ml-platform/aws-facts/iam-policies";
 export { endpointNameFor, projectNamePrefix, variantShapeDigest } from "./lib/naming";
-export type { Violation } from "./lib/validation";
+export { hasLocalInstanceStorage } from "@ml-platform/aws-facts/instance-types";
+export type { ArgProblem, ArgsValidator, ValidateOptions } from "./lib/validation";

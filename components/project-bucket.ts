@@ -1,25 +1,20 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { renderPolicy, tlsOnlyBucketPolicy } from "@ml-platform/aws-facts/iam-policies";
-import { checkInteger, checkTags, throwIfInvalid, Violations, type Violation } from "./lib/validation";
+import { throwIfInvalid } from "./lib/validation";
+import {
+  PROJECT_BUCKET_DEFAULTS,
+  validateProjectBucketArgs,
+  type ProjectBucketArgs,
+} from "./project-bucket.args";
+
+export {
+  PROJECT_BUCKET_DEFAULTS,
+  validateProjectBucketArgs,
+  type ProjectBucketArgs,
+} from "./project-bucket.args";
 
 export const PROJECT_BUCKET_TYPE = "ml-platform:s3:ProjectBucket";
-
-export interface ProjectBucketArgs {
-  /** Days to keep non-current object versions (overwritten model artifacts), 1-3650. Default: `90`. */
-  noncurrentVersionDays?: number;
-  /** Let `pulumi destroy` delete a non-empty bucket. Default: `false` (keep your data). */
-  forceDestroy?: boolean;
-  /** Tags for every taggable child. Default: none. */
-  tags?: Record<string, string>;
-}
-
-export function validateProjectBucketArgs(args: ProjectBucketArgs): Violation[] {
-  const v = new Violations();
-  checkInteger(v, "noncurrentVersionDays", args.noncurrentVersionDays, 1, 3650, "days");
-  checkTags(v, args.tags);
-  return [...v.items];
-}
 
 /**
  * The project's S3 bucket for training data (`data/`) and model artifacts (`models/`): server-side encryption,
@@ -41,7 +36,7 @@ export class ProjectBucket extends pulumi.ComponentResource {
 
     this.bucket = new aws.s3.Bucket(
       name,
-      { forceDestroy: args.forceDestroy ?? false, tags },
+      { forceDestroy: args.forceDestroy ?? PROJECT_BUCKET_DEFAULTS.forceDestroy, tags },
       { parent: this },
     );
     const bucket = this.bucket.id;
@@ -81,7 +76,9 @@ export class ProjectBucket extends pulumi.ComponentResource {
             id: "expire-noncurrent-versions",
             status: "Enabled",
             filter: {},
-            noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionDays ?? 90 },
+            noncurrentVersionExpiration: {
+              noncurrentDays: args.noncurrentVersionDays ?? PROJECT_BUCKET_DEFAULTS.noncurrentVersionDays,
+            },
             abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
           },
         ],

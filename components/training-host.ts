@@ -7,101 +7,20 @@ import {
   trainingHostPolicy,
 } from "@ml-platform/aws-facts/iam-policies";
 import { createServiceRole } from "./lib/service-role";
+import { throwIfInvalid } from "./lib/validation";
 import {
-  checkEc2Id,
-  checkIamRoleBaseName,
-  checkInstanceType,
-  checkInteger,
-  checkKeyPrefixes,
-  checkSshCidr,
-  checkTags,
-  throwIfInvalid,
-  Violations,
-  type Violation,
-} from "./lib/validation";
+  TRAINING_HOST_DEFAULTS,
+  validateTrainingHostArgs,
+  type TrainingHostArgs,
+} from "./training-host.args";
+
+export {
+  TRAINING_HOST_DEFAULTS,
+  validateTrainingHostArgs,
+  type TrainingHostArgs,
+} from "./training-host.args";
 
 export const TRAINING_HOST_TYPE = "ml-platform:ec2:TrainingHost";
-
-/** A public SSM parameter path, e.g. `/aws/service/deeplearning/ami/x86_64/…/latest/ami-id`. */
-const SSM_PARAMETER_PATTERN = /^\/[A-Za-z0-9_.\-/]+$/;
-
-export interface TrainingHostArgs {
-  /** EC2 instance type, without the `ml.` prefix, e.g. `"g5.2xlarge"` (GPU) or `"m5.xlarge"` (CPU smoke tests). */
-  instanceType: string;
-  /**
-   * Name of the public SSM parameter holding the AMI id, e.g.
-   * `/aws/service/deeplearning/ami/x86_64/oss-nvidia-driver-gpu-pytorch-2.7-amazon-linux-2023/latest/ami-id`.
-   * It is resolved at deployment time; later AMI releases don't replace the host (`ignoreChanges: ["ami"]`).
-   */
-  amiParameter: string;
-  /** Size of the encrypted gp3 root volume in GB, 8-16384. It must be at least the AMI's snapshot. Default: `150`. */
-  rootVolumeGb?: number;
-  /** Run as a persistent Spot instance that stops (not terminates) on interruption. Default: `false` (on-demand). */
-  spot?: boolean;
-  /**
-   * CIDR blocks allowed to SSH (tcp/22). `0.0.0.0/0`, `::/0` and anything wider than /8 (IPv4) or /16 (IPv6) are
-   * rejected. Default: `[]` (no ingress at all: use Session Manager).
-   */
-  sshCidrs?: string[];
-  /** EC2 key pair for SSH. Default: none (Session Manager or EC2 Instance Connect). */
-  keyName?: pulumi.Input<string>;
-  /** Subnet to launch in; requires `vpcId`. Default: the default VPC's default subnet for the AZ EC2 picks. */
-  subnetId?: pulumi.Input<string>;
-  /** VPC of `subnetId`, for the security group. Required with `subnetId`. Default: the default VPC. */
-  vpcId?: pulumi.Input<string>;
-  /**
-   * Give the host a public IPv4 address. Needed in a public subnet without NAT so the SSM agent and S3 are reachable;
-   * ingress stays closed either way. Default: `false`.
-   */
-  associatePublicIp?: boolean;
-  /** ARN of the project bucket. */
-  bucketArn: pulumi.Input<string>;
-  /** Key prefix the host may read training data from. Default: `"data/"`. */
-  dataPrefix?: string;
-  /** Key prefix the host may write model artifacts to. Default: `"models/"`. */
-  artifactPrefix?: string;
-  /** KMS key for the root volume. Default: the account's default EBS key (aws/ebs). */
-  rootVolumeKmsKeyArn?: pulumi.Input<string>;
-  /** Tags for every taggable child. Default: none. */
-  tags?: Record<string, string>;
-}
-
-const DEFAULTS = { rootVolumeGb: 150, dataPrefix: "data/", artifactPrefix: "models/" } as const;
-
-export function validateTrainingHostArgs(args: TrainingHostArgs, name?: string): Violation[] {
-  const v = new Violations();
-  // The role is auto-named `<name>-role-<7 hex>`.
-  if (name !== undefined) checkIamRoleBaseName(v, name, "-role");
-  checkInstanceType(v, "instanceType", args.instanceType, "ec2");
-  if (typeof args.amiParameter !== "string" || !SSM_PARAMETER_PATTERN.test(args.amiParameter)) {
-    v.add(
-      "amiParameter",
-      `must be an SSM parameter path such as /aws/service/deeplearning/ami/x86_64/` +
-        `oss-nvidia-driver-gpu-pytorch-2.7-amazon-linux-2023/latest/ami-id; got ${JSON.stringify(args.amiParameter)}`,
-    );
-  }
-  checkInteger(v, "rootVolumeGb", args.rootVolumeGb, 8, 16384, "GB");
-  if (args.spot !== undefined) v.check(typeof args.spot === "boolean", "spot", "must be true or false");
-  (args.sshCidrs ?? []).forEach((cidr, i) => {
-    const result = checkSshCidr(cidr);
-    if (!result.ok) v.add(`sshCidrs[${i}]`, result.reason);
-  });
-  const duplicates = (args.sshCidrs ?? []).filter((c, i, all) => all.indexOf(c) !== i);
-  v.check(duplicates.length === 0, "sshCidrs", `lists ${duplicates.join(", ")} more than once`);
-  const hasSubnet = args.subnetId !== undefined;
-  const hasVpc = args.vpcId !== undefined;
-  if (hasSubnet !== hasVpc) {
-    v.add(
-      hasSubnet ? "vpcId" : "subnetId",
-      "subnetId and vpcId come together: the security group must be in the subnet's VPC; give both or neither",
-    );
-  }
-  checkEc2Id(v, "subnetId", args.subnetId, "subnet");
-  checkEc2Id(v, "vpcId", args.vpcId, "vpc");
-  checkKeyPrefixes(v, args);
-  checkTags(v, args.tags);
-  return [...v.items];
-}
 
 /**
  * An EC2 host for PyTorch training on the AWS Deep Learning AMI: IMDSv2 only, encrypted gp3 root volume, no public
@@ -121,13 +40,13 @@ export class TrainingHost extends pulumi.ComponentResource {
   readonly instance: aws.ec2.Instance;
 
   constructor(name: string, args: TrainingHostArgs, opts?: pulumi.ComponentResourceOptions) {
-    throwIfInvalid(TRAINING_HOST_TYPE, name, validateTrainingHostArgs(args, name));
+    throwIfInvalid(TRAINING_HOST_TYPE, name, validateTrainingHostArgs(args, { name }));
     super(TRAINING_HOST_TYPE, name, {}, opts);
 
     const tags = { ...args.tags, "ml-platform:component": TRAINING_HOST_TYPE };
     const ctx = awsContextOutput(this);
-    const dataPrefix = args.dataPrefix ?? DEFAULTS.dataPrefix;
-    const artifactPrefix = args.artifactPrefix ?? DEFAULTS.artifactPrefix;
+    const dataPrefix = args.dataPrefix ?? TRAINING_HOST_DEFAULTS.dataPrefix;
+    const artifactPrefix = args.artifactPrefix ?? TRAINING_HOST_DEFAULTS.artifactPrefix;
 
     const { role, policy: rolePolicy } = createServiceRole(this, name, {
       service: "ec2.amazonaws.com",
@@ -172,7 +91,7 @@ export class TrainingHost extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    (args.sshCidrs ?? []).forEach((cidr, i) => {
+    (args.sshCidrs ?? TRAINING_HOST_DEFAULTS.sshCidrs).forEach((cidr, i) => {
       const v6 = cidr.includes(":");
       new aws.vpc.SecurityGroupIngressRule(
         `${name}-ssh-${i}`,
@@ -203,7 +122,7 @@ export class TrainingHost extends pulumi.ComponentResource {
         vpcSecurityGroupIds: [securityGroup.id],
         ...(args.subnetId !== undefined ? { subnetId: args.subnetId } : {}),
         ...(args.keyName !== undefined ? { keyName: args.keyName } : {}),
-        associatePublicIpAddress: args.associatePublicIp ?? false,
+        associatePublicIpAddress: args.associatePublicIp ?? TRAINING_HOST_DEFAULTS.associatePublicIp,
         metadataOptions: {
           httpEndpoint: "enabled",
           httpTokens: "required",
@@ -212,12 +131,12 @@ export class TrainingHost extends pulumi.ComponentResource {
         },
         rootBlockDevice: {
           volumeType: "gp3",
-          volumeSize: args.rootVolumeGb ?? DEFAULTS.rootVolumeGb,
+          volumeSize: args.rootVolumeGb ?? TRAINING_HOST_DEFAULTS.rootVolumeGb,
           encrypted: true,
           deleteOnTermination: true,
           ...(args.rootVolumeKmsKeyArn !== undefined ? { kmsKeyId: args.rootVolumeKmsKeyArn } : {}),
         },
-        ...(args.spot
+        ...((args.spot ?? TRAINING_HOST_DEFAULTS.spot)
           ? {
               instanceMarketOptions: {
                 marketType: "spot",

@@ -20,7 +20,7 @@ import {
 } from "@ml-platform/components/scalable-endpoint";
 import { validateTrainingHostArgs } from "@ml-platform/components/training-host";
 import { projectNamePrefix } from "@ml-platform/components/lib/naming";
-import { checkTags, Violations, type Violation } from "@ml-platform/components/lib/validation";
+import { ArgProblems, checkTags, type ArgProblem } from "@ml-platform/components/lib/validation";
 
 export const CONFIG_NAMESPACE = "ml-platform";
 
@@ -208,8 +208,8 @@ function article(type: string): string {
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
-function fromViolations(fullKey: string, violations: readonly Violation[]): ConfigIssue[] {
-  return violations.map((v) => ({ key: `${fullKey}.${v.propertyPath}`, rule: v.reason }));
+function fromArgProblems(fullKey: string, problems: readonly ArgProblem[]): ConfigIssue[] {
+  return problems.map((v) => ({ key: `${fullKey}.${v.propertyPath}`, rule: v.reason }));
 }
 
 function parseJsonValue(fullKey: string, raw: string, issues: ConfigIssue[]): unknown {
@@ -277,11 +277,11 @@ export function parseStackConfig(
       const result = tagsSchema.safeParse(value);
       if (result.success) {
         tags = result.data;
-        const tagViolations = new Violations();
-        checkTags(tagViolations, tags);
+        const tagProblems = new ArgProblems();
+        checkTags(tagProblems, tags);
         // checkTags reports "tags" or "tags.<key>"; re-root them under the config key.
         issues.push(
-          ...tagViolations.items.map((v) => ({
+          ...tagProblems.items.map((v) => ({
             key: `${key("tags")}${v.propertyPath.slice(4)}`,
             rule: v.reason,
           })),
@@ -294,20 +294,26 @@ export function parseStackConfig(
   // Rules: the components' validators, run with the names the program gives the components (their children's
   // physical names derive from them), reported against the config keys.
   const names = componentNames(projectNamePrefix(project, stack));
-  const report = (name: ObjectKey, violations: readonly Violation[]) =>
-    issues.push(...fromViolations(key(name), violations));
+  const report = (name: ObjectKey, problems: readonly ArgProblem[]) =>
+    issues.push(...fromArgProblems(key(name), problems));
   const notebook = parsed.notebook as NotebookConfig | undefined;
   if (notebook)
-    report("notebook", validateNotebookInstanceArgs({ ...notebook, bucketArn: "" }, names.notebook));
+    report(
+      "notebook",
+      validateNotebookInstanceArgs({ ...notebook, bucketArn: "" }, { name: names.notebook }),
+    );
   const trainingHost = parsed.trainingHost as TrainingHostConfig | undefined;
   if (trainingHost) {
-    report("trainingHost", validateTrainingHostArgs({ ...trainingHost, bucketArn: "" }, names.trainingHost));
+    report(
+      "trainingHost",
+      validateTrainingHostArgs({ ...trainingHost, bucketArn: "" }, { name: names.trainingHost }),
+    );
   }
   const endpoint = parsed.endpoint as EndpointConfig | undefined;
   if (endpoint) {
     report(
       "endpoint",
-      validateScalableEndpointArgs(endpoint, { skipModelDataUrl: true, name: names.endpoint }),
+      validateScalableEndpointArgs(endpoint, { skip: ["modelDataUrl"], name: names.endpoint }),
     );
     const url = endpoint.modelDataUrl;
     const problem = url.startsWith("s3://") ? modelDataUrlProblem(url) : modelKeyProblem(url);
@@ -322,9 +328,11 @@ export function parseStackConfig(
   if (inference) {
     report(
       "inference",
-      validateInferenceFunctionArgs({ ...inference, endpointName: "", endpointArn: "" }, names.inference, {
-        skipBundleCheck: true,
-      }),
+      validateInferenceFunctionArgs(
+        { ...inference, endpointName: "", endpointArn: "" },
+        // The bundle is not configuration: the program checks it separately.
+        { name: names.inference, skip: ["codeDirectory"] },
+      ),
     );
   }
   if (issues.length > 0) throw new StackConfigError(stack, issues);

@@ -1,6 +1,6 @@
 /**
  * Argument validation shared by the components. Every component validates its arguments in full before it
- * registers anything (itself included), collects every violation rather than stopping at the first, and throws one
+ * registers anything (itself included), collects every problem rather than stopping at the first, and throws one
  * `pulumi.InputPropertiesError` whose message lists each property and the rule it breaks.
  *
  * The rules are pure functions of plain values so the stack-config layer (`program/stack-config.ts`) runs
@@ -10,38 +10,59 @@ import { isIPv4, isIPv6 } from "node:net";
 import * as pulumi from "@pulumi/pulumi";
 import { parseInstanceType, type InstanceType } from "@ml-platform/aws-facts/instance-types";
 
-/** One violated rule: the argument's property path and a sentence saying what is wrong and what is accepted. */
-export interface Violation {
+/** One broken argument rule: the argument's property path and a sentence saying what is wrong and what is accepted. */
+export interface ArgProblem {
   readonly propertyPath: string;
   readonly reason: string;
 }
 
-/** Collects violations for one set of arguments. */
-export class Violations {
-  private readonly list: Violation[] = [];
+/** Collects problems for one set of arguments. */
+export class ArgProblems {
+  private readonly list: ArgProblem[] = [];
 
   add(propertyPath: string, reason: string): void {
     this.list.push({ propertyPath, reason });
   }
 
-  /** Records a violation when `ok` is false. Returns `ok`, so callers can skip dependent checks. */
+  /** Records a problem when `ok` is false. Returns `ok`, so callers can skip dependent checks. */
   check(ok: boolean, propertyPath: string, reason: string): boolean {
     if (!ok) this.add(propertyPath, reason);
     return ok;
   }
 
-  get items(): readonly Violation[] {
+  get items(): readonly ArgProblem[] {
     return this.list;
   }
 }
 
+/** What a component's validator may be told besides the arguments. */
+export interface ValidateOptions {
+  /**
+   * The component's name. Children's physical names derive from it, so it is checked against their services'
+   * limits; without it those checks are skipped.
+   */
+  readonly name?: string;
+  /**
+   * Argument paths the caller checks itself in its own form (the stack config accepts a relative `modelDataUrl`) or
+   * that are not configuration (the inference function's bundle on disk, `codeDirectory`).
+   */
+  readonly skip?: readonly string[];
+}
+
+/**
+ * The one signature of every component's validator (`<component>.args.ts`): every problem with the arguments, all
+ * at once, empty when they are valid. The constructor throws them before registering anything; the stack-config
+ * layer reports them against config keys.
+ */
+export type ArgsValidator<TArgs> = (args: TArgs, options?: ValidateOptions) => readonly ArgProblem[];
+
 /** Thrown by component constructors when arguments are invalid; nothing has been registered at that point. */
-export function throwIfInvalid(componentType: string, name: string, violations: readonly Violation[]): void {
-  if (violations.length === 0) return;
-  const lines = violations.map((v) => `  - ${v.propertyPath}: ${v.reason}`).join("\n");
+export function throwIfInvalid(componentType: string, name: string, problems: readonly ArgProblem[]): void {
+  if (problems.length === 0) return;
+  const lines = problems.map((v) => `  - ${v.propertyPath}: ${v.reason}`).join("\n");
   throw new pulumi.InputPropertiesError({
     message: `${componentType} "${name}" has invalid arguments:\n${lines}`,
-    errors: violations.map((v) => ({ propertyPath: v.propertyPath, reason: v.reason })),
+    errors: problems.map((v) => ({ propertyPath: v.propertyPath, reason: v.reason })),
   });
 }
 
@@ -69,7 +90,7 @@ export function describeRange(min: number, max?: number): string {
  * Checks an integer argument. `value` undefined is accepted (the caller applies the default) unless `required`.
  */
 export function checkInteger(
-  violations: Violations,
+  problems: ArgProblems,
   propertyPath: string,
   value: number | undefined,
   min: number,
@@ -77,38 +98,38 @@ export function checkInteger(
   unit = "",
 ): boolean {
   if (value === undefined) return true;
-  return violations.check(
+  return problems.check(
     isIntegerIn(value, min, max),
     propertyPath,
     `must be ${describeRange(min, max)}${unit ? ` (${unit})` : ""}; got ${JSON.stringify(value)}`,
   );
 }
 
-/** Parses an instance type, recording a violation when it is not one of the expected kind (SageMaker or EC2). */
+/** Parses an instance type, recording a problem when it is not one of the expected kind (SageMaker or EC2). */
 export function checkInstanceType(
-  violations: Violations,
+  problems: ArgProblems,
   propertyPath: string,
   raw: unknown,
   kind: "sagemaker" | "ec2",
 ): InstanceType | undefined {
   if (typeof raw !== "string") {
-    violations.add(propertyPath, `must be an instance type string; got ${JSON.stringify(raw)}`);
+    problems.add(propertyPath, `must be an instance type string; got ${JSON.stringify(raw)}`);
     return undefined;
   }
   const parsed = parseInstanceType(raw);
   if (!parsed.ok) {
-    violations.add(propertyPath, parsed.reason);
+    problems.add(propertyPath, parsed.reason);
     return undefined;
   }
   if (kind === "sagemaker" && !parsed.value.sagemaker) {
-    violations.add(
+    problems.add(
       propertyPath,
       `SageMaker instance types need the "ml." prefix: use "ml.${raw}" instead of "${raw}"`,
     );
     return undefined;
   }
   if (kind === "ec2" && parsed.value.sagemaker) {
-    violations.add(
+    problems.add(
       propertyPath,
       `EC2 instance types have no "ml." prefix (that is SageMaker's): use "${parsed.value.name}" instead of "${raw}"`,
     );
@@ -122,13 +143,13 @@ const KEY_PREFIX_PATTERN = /^(?:[A-Za-z0-9!_.'()-]+\/)+$/;
 
 /** Checks the data and artifact key prefixes (the notebook and the training host scope their roles to them). */
 export function checkKeyPrefixes(
-  violations: Violations,
+  problems: ArgProblems,
   args: { readonly dataPrefix?: string; readonly artifactPrefix?: string },
 ): void {
   for (const key of ["dataPrefix", "artifactPrefix"] as const) {
     const prefix = args[key];
     if (prefix !== undefined) {
-      violations.check(
+      problems.check(
         KEY_PREFIX_PATTERN.test(prefix),
         key,
         `"${prefix}" must be a relative S3 key prefix ending in "/"`,
@@ -145,14 +166,14 @@ const EC2_ID_KINDS = {
 
 /** Checks an EC2 resource id (`subnet-`, `sg-` or `vpc-` and 8 or 17 hex digits) when it is known now. */
 export function checkEc2Id(
-  violations: Violations,
+  problems: ArgProblems,
   propertyPath: string,
   value: pulumi.Input<string> | undefined,
   kind: keyof typeof EC2_ID_KINDS,
 ): void {
   const id = knownValue(value);
   if (id === undefined) return;
-  violations.check(
+  problems.check(
     new RegExp(`^${kind}-[0-9a-f]{8,17}$`).test(id),
     propertyPath,
     `"${id}" is not ${EC2_ID_KINDS[kind]}`,
@@ -266,9 +287,9 @@ export const IAM_ROLE_NAME_MAX_LENGTH = 64;
  * Checks a component name that children's SageMaker names derive from: Pulumi auto-names a child `<name>-<7 hex>`
  * (or `<name>-<suffix>-<7 hex>`), and SageMaker allows letters, digits and hyphens, at most 63 characters.
  */
-export function checkSageMakerBaseName(violations: Violations, name: string, longestSuffix: number): void {
+export function checkSageMakerBaseName(problems: ArgProblems, name: string, longestSuffix: number): void {
   const max = 63 - longestSuffix - AUTO_NAME_SUFFIX_LENGTH;
-  violations.check(
+  problems.check(
     /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/.test(name) && name.length <= max,
     "name",
     `"${name}" can't prefix SageMaker names: use letters, digits and hyphens, at most ${max} characters ` +
@@ -280,9 +301,9 @@ export function checkSageMakerBaseName(violations: Violations, name: string, lon
  * Checks a component name that an auto-named IAM role derives from (`<name><roleSuffix>-<7 hex>`): the provider
  * refuses to auto-name a role beyond IAM's 64 characters, and IAM allows letters, digits and `+=,.@_-`.
  */
-export function checkIamRoleBaseName(violations: Violations, name: string, roleSuffix: string): void {
+export function checkIamRoleBaseName(problems: ArgProblems, name: string, roleSuffix: string): void {
   const max = IAM_ROLE_NAME_MAX_LENGTH - roleSuffix.length - AUTO_NAME_SUFFIX_LENGTH;
-  violations.check(
+  problems.check(
     /^[\w+=,.@-]+$/.test(name) && name.length <= max,
     "name",
     `"${name}" can't prefix IAM role names: use letters, digits and +=,.@_-, at most ${max} characters ` +
@@ -291,18 +312,18 @@ export function checkIamRoleBaseName(violations: Violations, name: string, roleS
 }
 
 /** Tags are limited to 50 per resource, keys to 128 and values to 256 characters. */
-export function checkTags(violations: Violations, tags: Record<string, string> | undefined): void {
+export function checkTags(problems: ArgProblems, tags: Record<string, string> | undefined): void {
   if (tags === undefined) return;
   const entries = Object.entries(tags);
-  violations.check(
+  problems.check(
     entries.length <= 40,
     "tags",
     "at most 40 tags (AWS allows 50; the components add their own)",
   );
   for (const [key, value] of entries) {
-    violations.check(key.length >= 1 && key.length <= 128, `tags.${key}`, "tag keys are 1-128 characters");
-    violations.check(!key.toLowerCase().startsWith("aws:"), `tags.${key}`, 'the "aws:" prefix is reserved');
-    violations.check(
+    problems.check(key.length >= 1 && key.length <= 128, `tags.${key}`, "tag keys are 1-128 characters");
+    problems.check(!key.toLowerCase().startsWith("aws:"), `tags.${key}`, 'the "aws:" prefix is reserved');
+    problems.check(
       typeof value === "string" && value.length <= 256,
       `tags.${key}`,
       "tag values are 0-256 chars",

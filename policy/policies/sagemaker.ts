@@ -7,7 +7,7 @@
  * demands the opposite, and reports a key that would break the deployment.
  */
 import type * as aws from "@pulumi/aws";
-import { parseInstanceType } from "@ml-platform/aws-facts/instance-types";
+import { hasLocalInstanceStorage, parseInstanceType } from "@ml-platform/aws-facts/instance-types";
 import { defineResourcePolicy, onType } from "./framework";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
@@ -15,12 +15,18 @@ interface Config {
   readonly localStorageClasses: readonly string[];
 }
 
-/** True when SageMaker hosts the type on instance storage, so no KMS key may be given. */
+/**
+ * True when SageMaker hosts the type on instance storage, so no KMS key may be given: AWS's documented families
+ * (decided once, in aws-facts) plus any class the pack's config adds.
+ */
 export function hasInstanceStorage(instanceType: string, localStorageClasses: readonly string[]): boolean {
   const parsed = parseInstanceType(instanceType);
   if (!parsed.ok) return false;
-  const { attributes, instanceClass } = parsed.value;
-  return attributes.includes("d") || localStorageClasses.some((c) => c.toLowerCase() === instanceClass);
+  const { instanceClass } = parsed.value;
+  return (
+    hasLocalInstanceStorage(parsed.value) ||
+    localStorageClasses.some((c) => c.toLowerCase() === instanceClass)
+  );
 }
 
 export const endpointConfigKms = defineResourcePolicy<Config>({

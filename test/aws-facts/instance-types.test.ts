@@ -1,6 +1,11 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { compareSize, parseInstanceType, sizeRankOf } from "@ml-platform/aws-facts/instance-types";
+import {
+  compareSize,
+  hasLocalInstanceStorage,
+  parseInstanceType,
+  sizeRankOf,
+} from "@ml-platform/aws-facts/instance-types";
 
 describe("aws-facts/instance-types", () => {
   const parsed = (raw: string) => {
@@ -107,5 +112,80 @@ describe("aws-facts/instance-types", () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  describe("hasLocalInstanceStorage", () => {
+    // SageMaker hosting types with instance storage volumes, as listed at
+    // https://docs.aws.amazon.com/sagemaker/latest/dg/host-instance-storage.html (one size of each family).
+    const sageMakerWithStorage = [
+      "ml.c5d.xlarge",
+      "ml.c6id.large",
+      "ml.m5d.large",
+      "ml.m6id.xlarge",
+      "ml.r5d.large",
+      "ml.r6id.large",
+      "ml.g4dn.xlarge",
+      "ml.g5.2xlarge",
+      "ml.g6.xlarge",
+      "ml.g6e.xlarge",
+      "ml.gr6.4xlarge",
+      "ml.p3dn.24xlarge",
+      "ml.p4d.24xlarge",
+      "ml.p4de.24xlarge",
+      "ml.p5.48xlarge",
+      "ml.p5e.48xlarge",
+      "ml.p5en.48xlarge",
+      "ml.trn1.2xlarge",
+      "ml.trn1n.32xlarge",
+      "ml.trn2.48xlarge",
+      "ml.dl1.24xlarge",
+    ];
+    // EBS-only families: no instance store in the EC2 specifications
+    // (https://docs.aws.amazon.com/ec2/latest/instancetypes/gp.html#gp_instance-store and its siblings).
+    const ebsOnly = [
+      "ml.m5.large",
+      "ml.c5.xlarge",
+      "ml.c6i.large",
+      "ml.m7i.xlarge",
+      "ml.r5.large",
+      "ml.t2.medium",
+      "ml.p2.xlarge",
+      "ml.p3.2xlarge",
+      "ml.inf1.xlarge",
+      "ml.inf2.xlarge",
+      "m7i-flex.large",
+      "c5n.xlarge",
+    ];
+
+    it("is true for every SageMaker hosting family AWS lists with instance storage", () => {
+      const missed = sageMakerWithStorage.filter((t) => !hasLocalInstanceStorage(t));
+      assert.deepEqual(missed, []);
+    });
+
+    it("is false for EBS-only families, with or without the ml. prefix", () => {
+      const wrong = [...ebsOnly, ...ebsOnly.map((t) => t.replace(/^ml\./, ""))].filter(
+        hasLocalInstanceStorage,
+      );
+      assert.deepEqual(wrong, []);
+    });
+
+    it("follows the d attribute of EC2 names and storage-optimized families", () => {
+      for (const t of [
+        "m7gd.large",
+        "c7gd.xlarge",
+        "x2idn.16xlarge",
+        "z1d.large",
+        "i4i.large",
+        "i3en.xlarge",
+      ]) {
+        assert.ok(hasLocalInstanceStorage(t), t);
+      }
+    });
+
+    it("accepts a parsed type and answers false for what does not parse", () => {
+      assert.equal(hasLocalInstanceStorage(parsed("ml.p5.48xlarge")), true);
+      assert.equal(hasLocalInstanceStorage("not-a-type"), false);
+      assert.equal(hasLocalInstanceStorage(""), false);
+    });
   });
 });

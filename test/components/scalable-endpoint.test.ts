@@ -9,6 +9,7 @@ import {
   assertRejected,
 } from "../support/captured-assertions";
 import { CHILDREN, TYPES as T } from "../support/type-tokens";
+import { hasInstanceStorage } from "@ml-platform/policy/policies/sagemaker";
 
 const base: ScalableEndpointArgs = {
   instanceType: "ml.m5.large",
@@ -207,6 +208,16 @@ describe("ScalableEndpoint", () => {
       String((gpu.one(T.model).inputs.primaryContainer as { image: string }).image),
       /:2\.6\.0-gpu-py312$/,
     );
+  });
+
+  it("passes no KMS key for every type AWS lists with instance storage, as the policy pack decides", async () => {
+    for (const instanceType of ["ml.p5.48xlarge", "ml.gr6.4xlarge", "ml.dl1.24xlarge"]) {
+      const built = await build({ instanceType, autoscaling: false });
+      assert.equal(built.error, undefined, String(built.error));
+      const config = built.one(T.endpointConfig);
+      assert.equal(config.inputs.kmsKeyArn, undefined, instanceType);
+      assert.equal(hasInstanceStorage(instanceType, []), true, `the pack disagrees on ${instanceType}`);
+    }
   });
 
   it("protects only its KMS key when asked (the endpoint must stay replaceable)", async () => {

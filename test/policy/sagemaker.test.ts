@@ -33,6 +33,18 @@ describe("endpoint-config-kms", () => {
     }
   });
 
+  it("knows every family AWS lists with instance storage even with no classes configured", () => {
+    for (const t of [
+      "ml.p5.48xlarge",
+      "ml.p5en.48xlarge",
+      "ml.gr6.4xlarge",
+      "ml.dl1.24xlarge",
+      "ml.g6e.xlarge",
+    ]) {
+      assert.ok(hasInstanceStorage(t, []), t);
+    }
+  });
+
   it("passes a key with EBS-backed variants", async () => {
     assert.deepEqual(messages(await runResourcePolicy(endpointConfigKms, endpointConfig())), []);
   });

@@ -1,0 +1,195 @@
+/**
+ * The arguments of the InferenceFunction component: their types, their defaults (written once, in
+ * {@link INFERENCE_FUNCTION_DEFAULTS}) and the validator the component and the stack config both run.
+ */
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type * as pulumi from "@pulumi/pulumi";
+import {
+  DEFAULT_INVOKE_TIMEOUT_MS,
+  MAX_INVOKE_TIMEOUT_MS,
+  parseHostRule,
+} from "@ml-platform/inference-function/config";
+import { LAMBDA_FUNCTION_NAME_PATTERN } from "./lib/naming";
+import {
+  ArgProblems,
+  checkIamRoleBaseName,
+  checkInteger,
+  checkTags,
+  type ArgsValidator,
+} from "./lib/validation";
+
+/** Where `npm run build` writes the bundle. */
+export const DEFAULT_CODE_DIRECTORY = resolve(__dirname, "..", "dist", "lambda");
+export const BUNDLE_FILE = "index.mjs";
+
+/** Retention values CloudWatch Logs accepts (0 = never expire is deliberately not offered). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+export interface InferenceFunctionArgs {
+  /** The endpoint to invoke (its `name` output): becomes `ENDPOINT_NAME`. */
+  endpointName: pulumi.Input<string>;
+  /** The endpoint's ARN (the resource's `arn` output, never a string built from the name: the ARN is lower case). */
+  endpointArn: pulumi.Input<string>;
+  /**
+   * Hosts the function may fetch images from: exact hostnames or `.suffix` entries (any subdomain), at least one.
+   * Becomes `ALLOWED_IMAGE_HOSTS`. Example: `["images.dog.ceo", ".wikimedia.org"]`.
+   */
+  allowedImageHosts: string[];
+  /** Memory in MB, 128-10240 (CPU share grows with it). Default: {@link INFERENCE_FUNCTION_DEFAULTS.memoryMb}. */
+  memoryMb?: number;
+  /**
+   * Timeout in seconds, up to 900; must exceed the endpoint-invoke deadline by 2 s.
+   * Default: {@link INFERENCE_FUNCTION_DEFAULTS.timeoutSeconds}.
+   */
+  timeoutSeconds?: number;
+  /**
+   * Reserved concurrency, ≥ 1: caps cost and protects the endpoint.
+   * Default: {@link INFERENCE_FUNCTION_DEFAULTS.reservedConcurrency}.
+   */
+  reservedConcurrency?: number;
+  /**
+   * Provisioned concurrency on the alias, 0-reservedConcurrency (0 = none).
+   * Default: {@link INFERENCE_FUNCTION_DEFAULTS.provisionedConcurrency}.
+   */
+  provisionedConcurrency?: number;
+  /**
+   * Deadline for one endpoint invocation in ms, 1000-60000 (`INVOKE_TIMEOUT_MS`). Default: unset, so the function
+   * applies its own {@link DEFAULT_INVOKE_TIMEOUT_MS}.
+   */
+  invokeTimeoutMs?: number;
+  /** Days to keep logs (a CloudWatch retention value). Default: {@link INFERENCE_FUNCTION_DEFAULTS.logRetentionDays}. */
+  logRetentionDays?: number;
+  /**
+   * Instruction set: `"x86_64"` or `"arm64"` (20% cheaper per GB-s).
+   * Default: {@link INFERENCE_FUNCTION_DEFAULTS.architecture}.
+   */
+  architecture?: string;
+  /**
+   * The function's name; its log group is `/aws/lambda/<functionName>`. Set explicitly (not auto-named) because the
+   * log group must exist, with retention, before the function first runs. Default: the component name.
+   */
+  functionName?: string;
+  /**
+   * Name of the alias that carries the published version and the provisioned concurrency.
+   * Default: {@link INFERENCE_FUNCTION_DEFAULTS.aliasName}.
+   */
+  aliasName?: string;
+  /**
+   * Directory holding the bundle (`index.mjs`). Default: {@link DEFAULT_CODE_DIRECTORY}, `<repo>/dist/lambda`,
+   * written by `npm run build`.
+   */
+  codeDirectory?: string;
+  /** Tags for every taggable child. Default: none. */
+  tags?: Record<string, string>;
+}
+
+/** Why the bundle can't be deployed from `codeDirectory`, or undefined when `index.mjs` is there. */
+export function bundleProblem(codeDirectory: string = DEFAULT_CODE_DIRECTORY): string | undefined {
+  const bundle = join(codeDirectory, BUNDLE_FILE);
+  return existsSync(bundle)
+    ? undefined
+    : `the inference function bundle ${bundle} does not exist: run \`npm run build\` first (it bundles lambda/ ` +
+        `into dist/lambda/index.mjs)`;
+}
+
+/** Every default of {@link InferenceFunctionArgs}, written once (the JSDoc above cites these). */
+export const INFERENCE_FUNCTION_DEFAULTS = {
+  memoryMb: 256,
+  timeoutSeconds: 30,
+  reservedConcurrency: 10,
+  provisionedConcurrency: 0,
+  logRetentionDays: 30,
+  architecture: "x86_64",
+  aliasName: "live",
+} as const;
+
+/** Every problem with the arguments (see {@link ArgsValidator}). */
+export const validateInferenceFunctionArgs: ArgsValidator<InferenceFunctionArgs> = (args, options = {}) => {
+  const v = new ArgProblems();
+  if (!Array.isArray(args.allowedImageHosts) || args.allowedImageHosts.length === 0) {
+    v.add(
+      "allowedImageHosts",
+      "list at least one image host (e.g. images.dog.ceo, or .example.com for subdomains)",
+    );
+  } else {
+    args.allowedImageHosts.forEach((host, i) => {
+      if (typeof host !== "string") {
+        v.add(`allowedImageHosts[${i}]`, "must be a hostname string");
+        return;
+      }
+      v.check(
+        !host.includes(","),
+        `allowedImageHosts[${i}]`,
+        `"${host}" contains a comma (the list separator)`,
+      );
+      const parsed = parseHostRule(host.trim());
+      if (!parsed.ok) v.add(`allowedImageHosts[${i}]`, `"${host}" ${parsed.reason}`);
+    });
+  }
+  checkInteger(v, "memoryMb", args.memoryMb, 128, 10240, "MB");
+  const invokeTimeoutOk = checkInteger(
+    v,
+    "invokeTimeoutMs",
+    args.invokeTimeoutMs,
+    1000,
+    MAX_INVOKE_TIMEOUT_MS,
+    "ms",
+  );
+  if (checkInteger(v, "timeoutSeconds", args.timeoutSeconds, 1, 900, "seconds") && invokeTimeoutOk) {
+    const timeout = args.timeoutSeconds ?? INFERENCE_FUNCTION_DEFAULTS.timeoutSeconds;
+    const invokeMs = args.invokeTimeoutMs ?? DEFAULT_INVOKE_TIMEOUT_MS;
+    v.check(
+      timeout * 1000 >= invokeMs + 2000,
+      "timeoutSeconds",
+      `must exceed the endpoint-invoke deadline (${invokeMs} ms) by at least 2 s, so the function can answer with ` +
+        `a proper error instead of being killed; got ${timeout} s`,
+    );
+  }
+  const reservedOk = checkInteger(v, "reservedConcurrency", args.reservedConcurrency, 1);
+  const provisionedOk = checkInteger(v, "provisionedConcurrency", args.provisionedConcurrency, 0);
+  if (reservedOk && provisionedOk) {
+    const reserved = args.reservedConcurrency ?? INFERENCE_FUNCTION_DEFAULTS.reservedConcurrency;
+    const provisioned = args.provisionedConcurrency ?? INFERENCE_FUNCTION_DEFAULTS.provisionedConcurrency;
+    v.check(
+      provisioned <= reserved,
+      "provisionedConcurrency",
+      `must be ≤ reservedConcurrency (${reserved}); got ${provisioned}`,
+    );
+  }
+  if (args.logRetentionDays !== undefined) {
+    v.check(
+      (LOG_RETENTION_DAYS as readonly number[]).includes(args.logRetentionDays),
+      "logRetentionDays",
+      `must be a CloudWatch Logs retention value: ${LOG_RETENTION_DAYS.join(", ")}`,
+    );
+  }
+  if (args.architecture !== undefined) {
+    v.check(["x86_64", "arm64"].includes(args.architecture), "architecture", 'must be "x86_64" or "arm64"');
+  }
+  // The role is auto-named `<name>-role-<7 hex>`.
+  if (options.name !== undefined) checkIamRoleBaseName(v, options.name, "-role");
+  const functionName = args.functionName ?? options.name;
+  if (functionName !== undefined) {
+    v.check(
+      LAMBDA_FUNCTION_NAME_PATTERN.test(functionName),
+      args.functionName === undefined ? "name" : "functionName",
+      `"${functionName}" is not a Lambda function name (1-64 letters, digits, '-' and '_')`,
+    );
+  }
+  if (args.aliasName !== undefined) {
+    v.check(
+      /^(?!^[0-9]+$)[a-zA-Z0-9-_]{1,128}$/.test(args.aliasName) && args.aliasName !== "$LATEST",
+      "aliasName",
+      "must be 1-128 letters, digits, '-' or '_', not all digits (that would be a version)",
+    );
+  }
+  if (!options.skip?.includes("codeDirectory")) {
+    const problem = bundleProblem(args.codeDirectory ?? DEFAULT_CODE_DIRECTORY);
+    if (problem) v.add("codeDirectory", problem);
+  }
+  checkTags(v, args.tags);
+  return [...v.items];
+};
