@@ -13,6 +13,7 @@ import {
   TrainingHost,
 } from "@ml-platform/components";
 import { bundleProblem } from "@ml-platform/components/inference-function";
+import { defaultVpcIdOutput } from "@ml-platform/components/lib/default-vpc";
 import { loadStackConfig } from "./program/stack-config";
 
 // 1. Validate everything up front: the config (every key, all problems at once) and the Lambda bundle.
@@ -27,29 +28,28 @@ const tags = {
   "ml-platform:stack": settings.stack,
   ...settings.tags,
 };
-// Stateful resources (the bucket with the data and artifacts, the notebook with its ML volume) are protected in
-// prod: `pulumi destroy` or a replacement fails until `pulumi state unprotect`.
-const stateful = { protect: settings.protect };
+// Exactly the resources that hold data or keys are protected in prod (the bucket, the notebook with its ML volume,
+// the KMS keys): `pulumi destroy` or a replacement of them fails until `pulumi state unprotect`. Never through the
+// components' options, which every child would inherit, blocking the replacement of a role, a policy or a lifecycle
+// configuration (https://www.pulumi.com/docs/iac/concepts/options/protect/: children inherit it).
+const protect = settings.protect;
 
 // 2. Storage.
-const bucket = new ProjectBucket(names.bucket, { tags }, stateful);
+const bucket = new ProjectBucket(names.bucket, { protect, tags });
 
 // 3. Exploration and training.
-const notebookInstance = new NotebookInstance(
-  names.notebook,
-  {
-    instanceType: notebook.instanceType,
-    volumeSizeGb: notebook.volumeSizeGb,
-    idleStopMinutes: notebook.idleStopMinutes,
-    subnetId: notebook.subnetId,
-    securityGroupIds: notebook.securityGroupIds,
-    platformIdentifier: notebook.platformIdentifier,
-    bucketArn: bucket.bucketArn,
-    namePrefix: prefix,
-    tags,
-  },
-  stateful,
-);
+const notebookInstance = new NotebookInstance(names.notebook, {
+  instanceType: notebook.instanceType,
+  volumeSizeGb: notebook.volumeSizeGb,
+  idleStopMinutes: notebook.idleStopMinutes,
+  subnetId: notebook.subnetId,
+  securityGroupIds: notebook.securityGroupIds,
+  platformIdentifier: notebook.platformIdentifier,
+  bucketArn: bucket.bucketArn,
+  namePrefix: prefix,
+  protect,
+  tags,
+});
 
 const host = new TrainingHost(names.trainingHost, {
   instanceType: trainingHost.instanceType,
@@ -59,7 +59,13 @@ const host = new TrainingHost(names.trainingHost, {
   sshCidrs: trainingHost.sshCidrs,
   keyName: trainingHost.keyName,
   subnetId: trainingHost.subnetId,
-  vpcId: trainingHost.vpcId,
+  // Without a configured subnet, the default VPC is looked up here so that a region without one fails at preview
+  // with the config keys to set.
+  vpcId:
+    trainingHost.vpcId ??
+    (trainingHost.subnetId === undefined
+      ? defaultVpcIdOutput(undefined, "ml-platform:trainingHost.subnetId and ml-platform:trainingHost.vpcId")
+      : undefined),
   associatePublicIp: trainingHost.associatePublicIp,
   bucketArn: bucket.bucketArn,
   tags,
@@ -83,13 +89,15 @@ const scalableEndpoint = new ScalableEndpoint(names.endpoint, {
   enableNetworkIsolation: endpoint.enableNetworkIsolation,
   blueGreen: endpoint.blueGreen,
   // The endpoint is replaced on an instance-type change, so only its key is protected.
-  protectKey: settings.protect,
+  protectKey: protect,
   tags,
 });
 
 const fn = new InferenceFunction(names.inference, {
   endpointName: scalableEndpoint.endpointName,
-  endpointArn: scalableEndpoint.endpointArn,
+  // Every generation of the endpoint's name: an instance-type change replaces the endpoint without touching the
+  // function's policy, so the published version still calling the old endpoint keeps access until the alias moves.
+  endpointArn: scalableEndpoint.invokeArnPattern,
   allowedImageHosts: inference.allowedImageHosts,
   memoryMb: inference.memoryMb,
   timeoutSeconds: inference.timeoutSeconds,

@@ -78,6 +78,7 @@ export const AWS_TYPES = {
 export const AWS_INVOKES = {
   ec2GetAmi: "aws:ec2/getAmi:getAmi",
   ec2GetVpc: "aws:ec2/getVpc:getVpc",
+  ec2GetVpcs: "aws:ec2/getVpcs:getVpcs",
   iamGetPolicyDocument: "aws:iam/getPolicyDocument:getPolicyDocument",
   getCallerIdentity: "aws:index/getCallerIdentity:getCallerIdentity",
   getPartition: "aws:index/getPartition:getPartition",

@@ -16,8 +16,13 @@ import {
   checkIamRoleBaseName,
   checkInteger,
   checkTags,
+  knownValue,
   type ArgsValidator,
 } from "./lib/validation";
+
+/** An endpoint ARN, or the pattern `…:endpoint/<base>-*` covering every generation of one endpoint's name. */
+const ENDPOINT_ARN_OR_PREFIX =
+  /^arn:aws[a-z-]*:sagemaker:[a-z]{2}(-[a-z]+)+-\d:\d{12}:endpoint\/[a-z0-9](-*[a-z0-9])*(-\*)?$/;
 
 /** Where `npm run build` writes the bundle. */
 export const DEFAULT_CODE_DIRECTORY = resolve(__dirname, "..", "dist", "lambda");
@@ -31,7 +36,11 @@ export const LOG_RETENTION_DAYS = [
 export interface InferenceFunctionArgs {
   /** The endpoint to invoke (its `name` output): becomes `ENDPOINT_NAME`. */
   endpointName: pulumi.Input<string>;
-  /** The endpoint's ARN (the resource's `arn` output, never a string built from the name: the ARN is lower case). */
+  /**
+   * What the function may invoke: the endpoint's ARN (the resource's `arn` output), or better the pattern covering
+   * every generation of its name, `…:endpoint/<base>-*` (`ScalableEndpoint.invokeArnPattern`), so that replacing the
+   * endpoint never changes the function's policy. Lower case, as SageMaker ARNs are.
+   */
   endpointArn: pulumi.Input<string>;
   /**
    * Hosts the function may fetch images from: exact hostnames or `.suffix` entries (any subdomain), at least one.
@@ -46,12 +55,15 @@ export interface InferenceFunctionArgs {
    */
   timeoutSeconds?: number;
   /**
-   * Reserved concurrency, ≥ 1: caps cost and protects the endpoint.
-   * Default: {@link INFERENCE_FUNCTION_DEFAULTS.reservedConcurrency}.
+   * Reserved concurrency, ≥ 1: caps cost and protects the endpoint. Default: unset (the function draws on the
+   * account's unreserved pool). Lambda keeps 100 executions of the account unreserved, so reserving any amount fails
+   * while the account's concurrency quota is below 100 + the reservation, as on new accounts that start at 10
+   * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html): leave it unset there.
    */
   reservedConcurrency?: number;
   /**
-   * Provisioned concurrency on the alias, 0-reservedConcurrency (0 = none).
+   * Provisioned concurrency on the alias, 0-reservedConcurrency (0 = none); without reservedConcurrency only the
+   * account's quota bounds it.
    * Default: {@link INFERENCE_FUNCTION_DEFAULTS.provisionedConcurrency}.
    */
   provisionedConcurrency?: number;
@@ -99,7 +111,6 @@ export function bundleProblem(codeDirectory: string = DEFAULT_CODE_DIRECTORY): s
 export const INFERENCE_FUNCTION_DEFAULTS = {
   memoryMb: 256,
   timeoutSeconds: 30,
-  reservedConcurrency: 10,
   provisionedConcurrency: 0,
   logRetentionDays: 30,
   architecture: "x86_64",
@@ -129,6 +140,16 @@ export const validateInferenceFunctionArgs: ArgsValidator<InferenceFunctionArgs>
       if (!parsed.ok) v.add(`allowedImageHosts[${i}]`, `"${host}" ${parsed.reason}`);
     });
   }
+  const endpointArn = knownValue(args.endpointArn);
+  if (endpointArn !== undefined && endpointArn !== "") {
+    v.check(
+      ENDPOINT_ARN_OR_PREFIX.test(endpointArn),
+      "endpointArn",
+      `must be a lower-case SageMaker endpoint ARN or name-prefix pattern (arn:aws:sagemaker:<region>:<account>:` +
+        `endpoint/<name> or …:endpoint/<base>-*); SageMaker ARNs are lower case, so any other spelling never ` +
+        `matches; got ${JSON.stringify(endpointArn)}`,
+    );
+  }
   checkInteger(v, "memoryMb", args.memoryMb, 128, 10240, "MB");
   const invokeTimeoutOk = checkInteger(
     v,
@@ -150,8 +171,8 @@ export const validateInferenceFunctionArgs: ArgsValidator<InferenceFunctionArgs>
   }
   const reservedOk = checkInteger(v, "reservedConcurrency", args.reservedConcurrency, 1);
   const provisionedOk = checkInteger(v, "provisionedConcurrency", args.provisionedConcurrency, 0);
-  if (reservedOk && provisionedOk) {
-    const reserved = args.reservedConcurrency ?? INFERENCE_FUNCTION_DEFAULTS.reservedConcurrency;
+  if (reservedOk && provisionedOk && args.reservedConcurrency !== undefined) {
+    const reserved = args.reservedConcurrency;
     const provisioned = args.provisionedConcurrency ?? INFERENCE_FUNCTION_DEFAULTS.provisionedConcurrency;
     v.check(
       provisioned <= reserved,

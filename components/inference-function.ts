@@ -31,7 +31,7 @@ export const HANDLER = "index.handler";
  *
  * Its role may invoke exactly one endpoint (by the endpoint resource's ARN) and write to its own log group, which
  * is created explicitly with retention. Every deployment publishes a version; the alias points at it and carries the
- * provisioned concurrency (never `$LATEST`). Reserved concurrency caps how hard it can push the endpoint.
+ * provisioned concurrency (never `$LATEST`). Reserved concurrency, when set, caps how hard it can push the endpoint.
  */
 export class InferenceFunction extends pulumi.ComponentResource {
   /** The function's name. */
@@ -96,8 +96,11 @@ export class InferenceFunction extends pulumi.ComponentResource {
         }),
         memorySize: args.memoryMb ?? INFERENCE_FUNCTION_DEFAULTS.memoryMb,
         timeout: args.timeoutSeconds ?? INFERENCE_FUNCTION_DEFAULTS.timeoutSeconds,
-        reservedConcurrentExecutions:
-          args.reservedConcurrency ?? INFERENCE_FUNCTION_DEFAULTS.reservedConcurrency,
+        // Unset means unreserved: reserving fails on accounts whose quota is below 100 + the reservation
+        // (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html).
+        ...(args.reservedConcurrency !== undefined
+          ? { reservedConcurrentExecutions: args.reservedConcurrency }
+          : {}),
         publish: true,
         environment: { variables: environment },
         loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },

@@ -65,6 +65,13 @@ export interface NotebookInstanceArgs {
   /** Key prefix of model artifacts in the bucket. Default: {@link NOTEBOOK_INSTANCE_DEFAULTS.artifactPrefix}. */
   artifactPrefix?: string;
   /**
+   * Protect the notebook instance (its ML volume holds the users' work) and the KMS key this component creates for
+   * it: a replacement or `pulumi destroy` then stops instead. Roles, policies and the lifecycle configuration stay
+   * replaceable. Prefer this to `protect` in the component's options, which every child would inherit.
+   * Default: {@link NOTEBOOK_INSTANCE_DEFAULTS.protect}.
+   */
+  protect?: boolean;
+  /**
    * Notebook platform (Amazon Linux version and JupyterLab).
    * Default: {@link NOTEBOOK_INSTANCE_DEFAULTS.platformIdentifier}.
    */
@@ -80,6 +87,7 @@ export const NOTEBOOK_INSTANCE_DEFAULTS = {
   dataPrefix: "data/",
   artifactPrefix: "models/",
   platformIdentifier: "notebook-al2023-v1",
+  protect: false,
   prebuiltTrainingRepositories: ["pytorch-training"],
 } as const;
 

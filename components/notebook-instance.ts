@@ -50,6 +50,8 @@ export class NotebookInstance extends pulumi.ComponentResource {
     throwIfInvalid(NOTEBOOK_INSTANCE_TYPE, name, validateNotebookInstanceArgs(args, { name }));
     super(NOTEBOOK_INSTANCE_TYPE, name, {}, opts);
 
+    // Only what holds data or keys: the instance (its ML volume) and its key.
+    const protect = args.protect ?? NOTEBOOK_INSTANCE_DEFAULTS.protect;
     const namePrefix = args.namePrefix ?? projectNamePrefix(pulumi.getProject(), pulumi.getStack());
     const dataPrefix = args.dataPrefix ?? NOTEBOOK_INSTANCE_DEFAULTS.dataPrefix;
     const artifactPrefix = args.artifactPrefix ?? NOTEBOOK_INSTANCE_DEFAULTS.artifactPrefix;
@@ -79,7 +81,7 @@ export class NotebookInstance extends pulumi.ComponentResource {
           deletionWindowInDays: 30,
           tags,
         },
-        { parent: this },
+        { parent: this, protect },
       ).arn;
 
     const { role: trainingRole, policy: trainingPolicy } = createServiceRole(this, `${name}-training`, {
@@ -141,7 +143,7 @@ export class NotebookInstance extends pulumi.ComponentResource {
         tags,
       },
       // The role's permissions must exist before SageMaker starts the instance as that role (IAM propagation).
-      { parent: this, dependsOn: [rolePolicy, trainingPolicy] },
+      { parent: this, dependsOn: [rolePolicy, trainingPolicy], protect },
     );
 
     this.notebookName = this.instance.name;

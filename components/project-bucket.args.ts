@@ -10,6 +10,13 @@ export interface ProjectBucketArgs {
    * Default: {@link PROJECT_BUCKET_DEFAULTS.noncurrentVersionDays}.
    */
   noncurrentVersionDays?: number;
+  /**
+   * Protect the bucket itself (the `protect` resource option): a replacement or `pulumi destroy` then stops instead
+   * of deleting the data. Only the bucket: its settings (policy, encryption, lifecycle, ...) hold no data and stay
+   * replaceable. Prefer this to `protect` in the component's options, which every child would inherit.
+   * Default: {@link PROJECT_BUCKET_DEFAULTS.protect}.
+   */
+  protect?: boolean;
   /** Let `pulumi destroy` delete a non-empty bucket. Default: {@link PROJECT_BUCKET_DEFAULTS.forceDestroy} (keep your data). */
   forceDestroy?: boolean;
   /** Tags for every taggable child. Default: none. */
@@ -17,7 +24,11 @@ export interface ProjectBucketArgs {
 }
 
 /** Every default of {@link ProjectBucketArgs}, written once (the JSDoc above cites these). */
-export const PROJECT_BUCKET_DEFAULTS = { noncurrentVersionDays: 90, forceDestroy: false } as const;
+export const PROJECT_BUCKET_DEFAULTS = {
+  noncurrentVersionDays: 90,
+  forceDestroy: false,
+  protect: false,
+} as const;
 
 /** Every problem with the arguments (see {@link ArgsValidator}). */
 export const validateProjectBucketArgs: ArgsValidator<ProjectBucketArgs> = (args) => {

@@ -19,8 +19,7 @@ export const PROJECT_BUCKET_TYPE = "ml-platform:s3:ProjectBucket";
 /**
  * The project's S3 bucket for training data (`data/`) and model artifacts (`models/`): server-side encryption,
  * versioning (with non-current versions expiring), ACLs disabled, every public access blocked, and a bucket policy
- * that refuses requests without TLS 1.2+. Pass `protect: true` in the options to guard it (and its settings) against
- * deletion.
+ * that refuses requests without TLS 1.2+. Pass `protect: true` in the arguments to guard the bucket against deletion.
  */
 export class ProjectBucket extends pulumi.ComponentResource {
   /** The bucket's name (auto-named, globally unique). */
@@ -37,7 +36,7 @@ export class ProjectBucket extends pulumi.ComponentResource {
     this.bucket = new aws.s3.Bucket(
       name,
       { forceDestroy: args.forceDestroy ?? PROJECT_BUCKET_DEFAULTS.forceDestroy, tags },
-      { parent: this },
+      { parent: this, protect: args.protect ?? PROJECT_BUCKET_DEFAULTS.protect },
     );
     const bucket = this.bucket.id;
 

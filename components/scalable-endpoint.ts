@@ -9,7 +9,7 @@ import {
   renderPolicy,
   s3ObjectPrefixArn,
 } from "@ml-platform/aws-facts/iam-policies";
-import { endpointNameFor } from "./lib/naming";
+import { endpointNameFor, endpointNamePrefix } from "./lib/naming";
 import { createServiceRole } from "./lib/service-role";
 import { ArgProblems, checkInstanceType, throwIfInvalid } from "./lib/validation";
 import {
@@ -17,6 +17,7 @@ import {
   modelDataUrlProblem,
   SCALABLE_ENDPOINT_DEFAULTS as DEFAULTS,
   validateScalableEndpointArgs,
+  type BlueGreenDeploymentArgs,
   type ScalableEndpointArgs,
 } from "./scalable-endpoint.args";
 
@@ -54,8 +55,22 @@ export const SCALING_METRIC = "SageMakerVariantInvocationsPerInstance";
 export class ScalableEndpoint extends pulumi.ComponentResource {
   /** The endpoint's name (what the inference function invokes). */
   readonly endpointName: pulumi.Output<string>;
-  /** The endpoint's ARN (lower case), for IAM policies. */
+  /** The endpoint's ARN (lower case). It changes when the endpoint is replaced. */
   readonly endpointArn: pulumi.Output<string>;
+  /**
+   * `arn:<partition>:sagemaker:<region>:<account>:endpoint/<base>-*`: every generation of this endpoint's name, in
+   * lower case as SageMaker ARNs are. Grant `sagemaker:InvokeEndpoint` on this rather than on {@link endpointArn}:
+   * a replacement (instance-type change) then leaves the grant unchanged, so callers still running against the old
+   * endpoint keep access until they move, and the new one is invokable from its creation.
+   */
+  readonly invokeArnPattern: pulumi.Output<string>;
+  /**
+   * Instances the variant runs right after any UpdateEndpoint (a model rollout, a blue/green update), whatever
+   * autoscaling had reached: UpdateEndpoint's RetainAllVariantProperties defaults to false and the provider does not
+   * expose it (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateEndpoint.html), so the variant
+   * restarts from the configuration's initialInstanceCount and autoscaling scales it up again from there.
+   */
+  readonly rolloutInstanceCount: number;
   /** The production variant's name, `AllTraffic`. */
   readonly variantName: string;
   readonly endpoint: aws.sagemaker.Endpoint;
@@ -77,10 +92,18 @@ export class ScalableEndpoint extends pulumi.ComponentResource {
     const endpointNameBase = (args.endpointNameBase ?? name).toLowerCase();
     const endpointName = endpointNameFor(endpointNameBase, {
       variants: { [VARIANT_NAME]: args.instanceType },
+      autoRollback: args.blueGreen !== undefined,
     });
     this.variantName = VARIANT_NAME;
 
     const ctx = awsContextOutput(this);
+    this.invokeArnPattern = ctx.apply(
+      (c) =>
+        `arn:${c.partition}:sagemaker:${c.region}:${c.accountId}:endpoint/${endpointNamePrefix(endpointNameBase)}*`,
+    );
+    this.rolloutInstanceCount = initialInstanceCount;
+    // Created before the model's role, whose policy lets SageMaker read it (see modelExecutionPolicy).
+    this.rollbackAlarm = args.blueGreen && this.createRollbackAlarm(name, endpointName, args.blueGreen, tags);
     const image = aws.sagemaker.getPrebuiltEcrImageOutput(
       {
         repositoryName: args.imageRepository ?? DEFAULTS.imageRepository,
@@ -92,17 +115,21 @@ export class ScalableEndpoint extends pulumi.ComponentResource {
     const { role, policy: rolePolicy } = createServiceRole(this, `${name}-model`, {
       service: "sagemaker.amazonaws.com",
       description: `Execution role of the SageMaker model behind endpoint ${endpointNameBase}`,
-      policy: renderPolicy({ ctx, image, modelDataUrl: args.modelDataUrl }, (r) => {
-        const problem = modelDataUrlProblem(r.modelDataUrl);
-        if (problem) throw new Error(`${SCALABLE_ENDPOINT_TYPE} "${name}": modelDataUrl ${problem}`);
-        const s3 = parseS3Url(r.modelDataUrl)!;
-        return modelExecutionPolicy({
-          ctx: r.ctx,
-          artifactPrefixArn: s3ObjectPrefixArn(r.ctx.partition, s3.bucket, keyDirectory(s3.key)),
-          ecrRepositoryArn: `arn:${r.ctx.partition}:ecr:${r.ctx.region}:${r.image.registryId}:repository/${r.image.repositoryName}`,
-          endpointNamePrefix: endpointNameBase,
-        });
-      }),
+      policy: renderPolicy(
+        { ctx, image, modelDataUrl: args.modelDataUrl, alarm: this.rollbackAlarm?.arn },
+        (r) => {
+          const problem = modelDataUrlProblem(r.modelDataUrl);
+          if (problem) throw new Error(`${SCALABLE_ENDPOINT_TYPE} "${name}": modelDataUrl ${problem}`);
+          const s3 = parseS3Url(r.modelDataUrl)!;
+          return modelExecutionPolicy({
+            ctx: r.ctx,
+            artifactPrefixArn: s3ObjectPrefixArn(r.ctx.partition, s3.bucket, keyDirectory(s3.key)),
+            ecrRepositoryArn: `arn:${r.ctx.partition}:ecr:${r.ctx.region}:${r.image.registryId}:repository/${r.image.repositoryName}`,
+            endpointNamePrefix: endpointNameBase,
+            ...(r.alarm !== undefined ? { rollbackAlarmArns: [r.alarm] } : {}),
+          });
+        },
+      ),
       tags,
     });
 
@@ -119,22 +146,28 @@ export class ScalableEndpoint extends pulumi.ComponentResource {
         tags,
       },
       // CreateModel checks the role can read the artifact and pull the image: the policy must exist first.
-      { parent: this, dependsOn: [rolePolicy] },
+      // Kept on delete: when a blue/green update is rolled back by its alarm, SageMaker returns the endpoint to the
+      // old configuration (and this model) but reports InService, so the provider records success and Pulumi would
+      // delete what the endpoint still uses; the next update then fails ("Could not find endpoint configuration").
+      // https://github.com/hashicorp/terraform-provider-aws/issues/46663, .../issues/48997. Models cost nothing.
+      { parent: this, dependsOn: [rolePolicy], retainOnDelete: true },
     );
 
-    const kmsKeyArn = hasLocalInstanceStorage(instance)
-      ? undefined
-      : (args.kmsKeyArn ??
-        new aws.kms.Key(
-          `${name}-key`,
-          {
-            description: `Encrypts the storage volumes of endpoint ${endpointNameBase}`,
-            enableKeyRotation: true,
-            deletionWindowInDays: 30,
-            tags,
-          },
-          { parent: this, ...((args.protectKey ?? DEFAULTS.protectKey) ? { protect: true } : {}) },
-        ).arn);
+    // The key exists whatever the instance type, and is passed only to types without local instance storage (which
+    // SageMaker refuses a key for): an instance-type change then never deletes the key, which may be protected.
+    const keyArn =
+      args.kmsKeyArn ??
+      new aws.kms.Key(
+        `${name}-key`,
+        {
+          description: `Encrypts the storage volumes of endpoint ${endpointNameBase}`,
+          enableKeyRotation: true,
+          deletionWindowInDays: 30,
+          tags,
+        },
+        { parent: this, ...((args.protectKey ?? DEFAULTS.protectKey) ? { protect: true } : {}) },
+      ).arn;
+    const kmsKeyArn = hasLocalInstanceStorage(instance) ? undefined : keyArn;
 
     // No `name`: every argument of an endpoint configuration forces replacement, and only an auto-name lets the new
     // one be created before the old one is deleted; a fixed name is deleted first, which fails the live endpoint's
@@ -155,31 +188,13 @@ export class ScalableEndpoint extends pulumi.ComponentResource {
         ...(kmsKeyArn !== undefined ? { kmsKeyArn } : {}),
         tags,
       },
-      { parent: this },
+      // Kept on delete, like the model: after an auto-rollback the endpoint runs this configuration again.
+      { parent: this, retainOnDelete: true },
     );
 
     let deploymentConfig: aws.types.input.sagemaker.EndpointDeploymentConfig | undefined;
-    if (args.blueGreen) {
+    if (args.blueGreen && this.rollbackAlarm) {
       const bg = { ...DEFAULTS.blueGreen, ...args.blueGreen };
-      this.rollbackAlarm = new aws.cloudwatch.MetricAlarm(
-        `${name}-5xx-rollback`,
-        {
-          alarmDescription: `Rolls back a blue/green update of endpoint ${endpointName} on 5xx errors`,
-          namespace: "AWS/SageMaker",
-          metricName: "Invocation5XXErrors",
-          // The name is known up front (shape-derived), so the alarm needs no dependency on the endpoint it guards.
-          dimensions: { EndpointName: endpointName, VariantName: VARIANT_NAME },
-          statistic: "Sum",
-          period: 60,
-          evaluationPeriods: 1,
-          datapointsToAlarm: 1,
-          threshold: bg.rollbackOn5xxErrorsPerMinute,
-          comparisonOperator: "GreaterThanOrEqualToThreshold",
-          treatMissingData: "notBreaching",
-          tags,
-        },
-        { parent: this },
-      );
       const step = { type: "CAPACITY_PERCENT", value: bg.stepPercent };
       deploymentConfig = {
         blueGreenUpdatePolicy: {
@@ -247,6 +262,40 @@ export class ScalableEndpoint extends pulumi.ComponentResource {
 
     this.endpointName = this.endpoint.name;
     this.endpointArn = this.endpoint.arn;
-    this.registerOutputs({ endpointName: this.endpointName, endpointArn: this.endpointArn });
+    this.registerOutputs({
+      endpointName: this.endpointName,
+      endpointArn: this.endpointArn,
+      invokeArnPattern: this.invokeArnPattern,
+      rolloutInstanceCount: this.rolloutInstanceCount,
+    });
+  }
+
+  /** The alarm on the variant's 5xx errors that rolls a blue/green update back. */
+  private createRollbackAlarm(
+    name: string,
+    endpointName: string,
+    blueGreen: BlueGreenDeploymentArgs,
+    tags: Record<string, string>,
+  ): aws.cloudwatch.MetricAlarm {
+    const bg = { ...DEFAULTS.blueGreen, ...blueGreen };
+    return new aws.cloudwatch.MetricAlarm(
+      `${name}-5xx-rollback`,
+      {
+        alarmDescription: `Rolls back a blue/green update of endpoint ${endpointName} on 5xx errors`,
+        namespace: "AWS/SageMaker",
+        metricName: "Invocation5XXErrors",
+        // The name is known up front (shape-derived), so the alarm needs no dependency on the endpoint it guards.
+        dimensions: { EndpointName: endpointName, VariantName: VARIANT_NAME },
+        statistic: "Sum",
+        period: 60,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        threshold: bg.rollbackOn5xxErrorsPerMinute,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        treatMissingData: "notBreaching",
+        tags,
+      },
+      { parent: this },
+    );
   }
 }

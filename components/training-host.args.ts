@@ -4,6 +4,11 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import {
+  amiParameterKind,
+  cpuArchitecture,
+  defaultAmiParameter,
+} from "@ml-platform/aws-facts/ami-parameters";
+import {
   ArgProblems,
   checkEc2Id,
   checkIamRoleBaseName,
@@ -22,19 +27,25 @@ export interface TrainingHostArgs {
   /** EC2 instance type, without the `ml.` prefix, e.g. `"g5.2xlarge"` (GPU) or `"m5.xlarge"` (CPU smoke tests). */
   instanceType: string;
   /**
-   * Name of the public SSM parameter holding the AMI id, e.g.
-   * `/aws/service/deeplearning/ami/x86_64/oss-nvidia-driver-gpu-pytorch-2.7-amazon-linux-2023/latest/ami-id`.
-   * It is resolved at deployment time; later AMI releases don't replace the host (`ignoreChanges: ["ami"]`).
+   * Name of the public SSM parameter holding the AMI id. It is resolved at deployment time; later AMI releases (and
+   * a changed parameter) don't replace the host (`ignoreChanges: ["ami"]`: use `pulumi up --replace` to move it).
+   * A GPU image on a CPU type, or an image of the other processor architecture, is rejected.
+   * Default: by the instance's accelerator ({@link defaultAmiParameter}): the PyTorch GPU Deep Learning AMI
+   * (`/aws/service/deeplearning/ami/x86_64/oss-nvidia-driver-gpu-pytorch-2.7-amazon-linux-2023/latest/ami-id`) on
+   * NVIDIA GPU types, Amazon Linux 2023 (`/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-<arch>`) on
+   * CPU types; required for other accelerators.
    */
-  amiParameter: string;
+  amiParameter?: string;
   /**
    * Size of the encrypted gp3 root volume in GB, 8-16384. It must be at least the AMI's snapshot.
    * Default: {@link TRAINING_HOST_DEFAULTS.rootVolumeGb}.
    */
   rootVolumeGb?: number;
   /**
-   * Run as a persistent Spot instance that stops (not terminates) on interruption.
-   * Default: {@link TRAINING_HOST_DEFAULTS.spot} (on-demand).
+   * Run as a one-time Spot instance, terminated on interruption (its root volume with it: keep data and
+   * checkpoints in the bucket). One-time, because a persistent request outlives the instance: destroying or
+   * replacing the host leaves it open and it launches an unmanaged instance. A change of instance type replaces a
+   * Spot host. Default: {@link TRAINING_HOST_DEFAULTS.spot} (on-demand).
    */
   spot?: boolean;
   /**
@@ -46,7 +57,12 @@ export interface TrainingHostArgs {
   keyName?: pulumi.Input<string>;
   /** Subnet to launch in; requires `vpcId`. Default: the default VPC's default subnet for the AZ EC2 picks. */
   subnetId?: pulumi.Input<string>;
-  /** VPC of `subnetId`, for the security group. Required with `subnetId`. Default: the default VPC. */
+  /**
+   * VPC of `subnetId`, for the security group. Required with `subnetId`; alone, it must be the region's default VPC
+   * (the host then launches in one of its default subnets). Default: the default VPC, looked up with a data source,
+   * so a region without one fails at preview, before anything is created, instead of at launch with
+   * `VPCIdNotSpecified`.
+   */
   vpcId?: pulumi.Input<string>;
   /**
    * Give the host a public IPv4 address. Needed in a public subnet without NAT so the SSM agent and S3 are reachable;
@@ -80,13 +96,35 @@ export const validateTrainingHostArgs: ArgsValidator<TrainingHostArgs> = (args, 
   const v = new ArgProblems();
   // The role is auto-named `<name>-role-<7 hex>`.
   if (options.name !== undefined) checkIamRoleBaseName(v, options.name, "-role");
-  checkInstanceType(v, "instanceType", args.instanceType, "ec2");
-  if (typeof args.amiParameter !== "string" || !SSM_PARAMETER_PATTERN.test(args.amiParameter)) {
+  const instance = checkInstanceType(v, "instanceType", args.instanceType, "ec2");
+  if (args.amiParameter === undefined) {
+    if (instance && defaultAmiParameter(instance) === undefined) {
+      v.add(
+        "amiParameter",
+        `is required for ${args.instanceType}: there is no default image for its accelerator or architecture; name ` +
+          `the public SSM parameter of an AMI that supports it`,
+      );
+    }
+  } else if (typeof args.amiParameter !== "string" || !SSM_PARAMETER_PATTERN.test(args.amiParameter)) {
     v.add(
       "amiParameter",
       `must be an SSM parameter path such as /aws/service/deeplearning/ami/x86_64/` +
         `oss-nvidia-driver-gpu-pytorch-2.7-amazon-linux-2023/latest/ami-id; got ${JSON.stringify(args.amiParameter)}`,
     );
+  } else if (instance) {
+    const kind = amiParameterKind(args.amiParameter);
+    if (kind?.gpu && instance.accelerator !== "gpu") {
+      v.add(
+        "amiParameter",
+        `is a GPU Deep Learning AMI, which does not support ${args.instanceType} (no GPU); use ` +
+          `${defaultAmiParameter(instance) ?? "a CPU image"} or leave it unset`,
+      );
+    } else if (kind && kind.architecture !== cpuArchitecture(instance)) {
+      v.add(
+        "amiParameter",
+        `is an ${kind.architecture} image but ${args.instanceType} is ${cpuArchitecture(instance)}`,
+      );
+    }
   }
   checkInteger(v, "rootVolumeGb", args.rootVolumeGb, 8, 16384, "GB");
   if (args.spot !== undefined) v.check(typeof args.spot === "boolean", "spot", "must be true or false");
@@ -98,13 +136,8 @@ export const validateTrainingHostArgs: ArgsValidator<TrainingHostArgs> = (args, 
     (c, i, all) => all.indexOf(c) !== i,
   );
   v.check(duplicates.length === 0, "sshCidrs", `lists ${duplicates.join(", ")} more than once`);
-  const hasSubnet = args.subnetId !== undefined;
-  const hasVpc = args.vpcId !== undefined;
-  if (hasSubnet !== hasVpc) {
-    v.add(
-      hasSubnet ? "vpcId" : "subnetId",
-      "subnetId and vpcId come together: the security group must be in the subnet's VPC; give both or neither",
-    );
+  if (args.subnetId !== undefined && args.vpcId === undefined) {
+    v.add("vpcId", "is required with subnetId: the security group must be in the subnet's VPC");
   }
   checkEc2Id(v, "subnetId", args.subnetId, "subnet");
   checkEc2Id(v, "vpcId", args.vpcId, "vpc");

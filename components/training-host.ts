@@ -6,6 +6,8 @@ import {
   ssmManagedInstanceCoreArn,
   trainingHostPolicy,
 } from "@ml-platform/aws-facts/iam-policies";
+import { defaultAmiParameter } from "@ml-platform/aws-facts/ami-parameters";
+import { defaultVpcIdOutput } from "./lib/default-vpc";
 import { createServiceRole } from "./lib/service-role";
 import { throwIfInvalid } from "./lib/validation";
 import {
@@ -73,7 +75,9 @@ export class TrainingHost extends pulumi.ComponentResource {
       `${name}-sg`,
       {
         description: `Training host ${name}: no ingress unless SSH CIDRs are configured; HTTPS egress`,
-        ...(args.vpcId !== undefined ? { vpcId: args.vpcId } : {}),
+        // Explicit: an account without a default VPC (common under Control Tower) fails here, at preview, with a
+        // message naming what to set, instead of at launch with VPCIdNotSpecified.
+        vpcId: args.vpcId ?? defaultVpcIdOutput(this, "subnetId and vpcId"),
         tags,
       },
       { parent: this },
@@ -110,7 +114,9 @@ export class TrainingHost extends pulumi.ComponentResource {
 
     // Resolved once at deployment; `ignoreChanges: ["ami"]` below keeps a later AMI release from replacing the host
     // (a `resolve:ssm:` AMI string would be re-read and diffed on every run).
-    const ami = aws.ssm.getParameterOutput({ name: args.amiParameter }, { parent: this });
+    const amiParameter = args.amiParameter ?? defaultAmiParameter(args.instanceType)!;
+    const ami = aws.ssm.getParameterOutput({ name: amiParameter }, { parent: this });
+    const spot = args.spot ?? TRAINING_HOST_DEFAULTS.spot;
 
     this.instance = new aws.ec2.Instance(
       name,
@@ -136,18 +142,31 @@ export class TrainingHost extends pulumi.ComponentResource {
           deleteOnTermination: true,
           ...(args.rootVolumeKmsKeyArn !== undefined ? { kmsKeyId: args.rootVolumeKmsKeyArn } : {}),
         },
-        ...((args.spot ?? TRAINING_HOST_DEFAULTS.spot)
+        // One-time, terminated on interruption: a persistent request stays open when the instance is destroyed or
+        // replaced and launches an unmanaged instance
+        // (https://github.com/hashicorp/terraform-provider-aws/issues/38142, .../pull/41206); a one-time request
+        // closes once fulfilled (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-requests.html), so none
+        // is ever left behind.
+        ...(spot
           ? {
               instanceMarketOptions: {
                 marketType: "spot",
-                spotOptions: { spotInstanceType: "persistent", instanceInterruptionBehavior: "stop" },
+                spotOptions: { spotInstanceType: "one-time", instanceInterruptionBehavior: "terminate" },
               },
             }
           : {}),
         tags: { ...tags, Name: name },
         volumeTags: tags,
       },
-      { parent: this, ignoreChanges: ["ami"], dependsOn: [rolePolicy, ssmCore] },
+      {
+        parent: this,
+        ignoreChanges: ["ami"],
+        dependsOn: [rolePolicy, ssmCore],
+        // EC2 can't change a Spot instance's type in place, which is what the provider tries (stop, modify, start):
+        // "You can't change the instance type of a Spot Instance"
+        // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-resize.html). Replace it instead.
+        ...(spot ? { replaceOnChanges: ["instanceType"] } : {}),
+      },
     );
 
     this.instanceId = this.instance.id;

@@ -35,7 +35,7 @@ const notebookSchema = z.strictObject({
 
 const trainingHostSchema = z.strictObject({
   instanceType: z.string(),
-  amiParameter: z.string(),
+  amiParameter: z.string().optional(),
   rootVolumeGb: z.number(),
   spot: z.boolean(),
   sshCidrs: z.array(z.string()).optional(),
@@ -70,7 +70,7 @@ const endpointSchema = z.strictObject({
 const inferenceSchema = z.strictObject({
   memoryMb: z.number(),
   timeoutSeconds: z.number(),
-  reservedConcurrency: z.number(),
+  reservedConcurrency: z.number().optional(),
   provisionedConcurrency: z.number(),
   allowedImageHosts: z.array(z.string()),
   invokeTimeoutMs: z.number().optional(),

@@ -36,14 +36,22 @@ export function projectNamePrefix(project: string, stack: string): string {
 export interface VariantShape {
   /** Instance type of each production variant, by variant name. */
   readonly variants: Readonly<Record<string, string>>;
+  /**
+   * Whether the endpoint has auto-rollback alarms. The provider replaces an Endpoint when
+   * `deploymentConfig.autoRollbackConfiguration` is added or removed (terraform-provider-aws
+   * internal/service/sagemaker/endpoint.go marks it ForceNew), so turning blue/green on or off must change the name
+   * too, or the replacement would collide with the live endpoint's name. Default: false.
+   */
+  readonly autoRollback?: boolean;
 }
 
 /** A short, stable digest of the variant shape: the same shape always gives the same suffix. */
 export function variantShapeDigest(shape: VariantShape): string {
-  const canonical = Object.keys(shape.variants)
-    .sort()
-    .map((variant) => `${variant}=${shape.variants[variant]}`)
-    .join(";");
+  const canonical =
+    Object.keys(shape.variants)
+      .sort()
+      .map((variant) => `${variant}=${shape.variants[variant]}`)
+      .join(";") + (shape.autoRollback ? ";auto-rollback" : "");
   return createHash("sha256").update(canonical).digest("hex").slice(0, 8);
 }
 
@@ -58,8 +66,17 @@ export function variantShapeDigest(shape: VariantShape): string {
  * change (model artifact, image, counts) keeps the name and goes through UpdateEndpoint (blue/green in prod).
  */
 export function endpointNameFor(base: string, shape: VariantShape): string {
-  const digest = variantShapeDigest(shape);
-  const maxBase = 63 - digest.length - 1;
-  const trimmedBase = base.toLowerCase().slice(0, maxBase).replace(/-+$/, "");
-  return `${trimmedBase}-${digest}`;
+  return `${endpointNamePrefix(base)}${variantShapeDigest(shape)}`;
+}
+
+/** Length of the shape digest that ends every endpoint name. */
+const SHAPE_DIGEST_LENGTH = 8;
+
+/**
+ * What every generation of the endpoint's name starts with: the lower-cased base (trimmed so the name fits
+ * SageMaker's 63 characters) and a hyphen. IAM grants on `…:endpoint/<prefix>*` therefore survive a replacement.
+ */
+export function endpointNamePrefix(base: string): string {
+  const maxBase = 63 - SHAPE_DIGEST_LENGTH - 1;
+  return `${base.toLowerCase().slice(0, maxBase).replace(/-+$/, "")}-`;
 }

@@ -161,16 +161,21 @@ const INVOKE_ACTIONS = [
   "sagemaker:InvokeEndpointWithResponseStream",
 ];
 
-/** A specific endpoint ARN: every segment spelled out, no wildcard anywhere. */
+/**
+ * A specific endpoint ARN, every segment spelled out, or one endpoint's name prefix `endpoint/<base>-*`: the
+ * generations of an endpoint whose name carries a shape digest, so its invoke grant survives a replacement. No other
+ * wildcard.
+ */
 const ENDPOINT_ARN =
-  /^arn:aws[a-z-]*:sagemaker:[a-z]{2}(-[a-z]+)+-\d:\d{12}:endpoint\/[a-z0-9](-*[a-z0-9])*$/i;
+  /^arn:aws[a-z-]*:sagemaker:[a-z]{2}(-[a-z]+)+-\d:\d{12}:endpoint\/[a-z0-9](-*[a-z0-9])*(-\*)?$/i;
 
 export const lambdaInvokeEndpointScoped = defineResourcePolicy({
   name: "lambda-invoke-endpoint-scoped",
   family: "lambda",
   description:
     "A role allowed sagemaker:InvokeEndpoint (the inference function's role) must be limited to specific " +
-    "endpoint ARNs, not `*` or a wildcard such as `endpoint/*`.",
+    "endpoint ARNs (or one endpoint's name prefix, `endpoint/<base>-*`), not `*` or a wildcard such as " +
+    "`endpoint/*`.",
   severity: "high",
   enforcementLevel: "advisory",
   remediationSteps:
@@ -186,7 +191,8 @@ export const lambdaInvokeEndpointScoped = defineResourcePolicy({
     "Documents in `aws.iam.Policy`, `RolePolicy`, `UserPolicy`, `GroupPolicy` and `Role.inlinePolicies`.",
     "Every Allow statement that covers `sagemaker:InvokeEndpoint`, `InvokeEndpointAsync` or " +
       "`InvokeEndpointWithResponseStream` (also through `sagemaker:Invoke*`, `sagemaker:*`, `*` or NotAction) " +
-      "lists only full endpoint ARNs without wildcards, and no NotResource.",
+      "lists only full endpoint ARNs, or name prefixes `endpoint/<base>-*` with no other wildcard, and no " +
+      "NotResource.",
   ],
   rules: onIamDocuments((document, property, ctx) => {
     const seen = new Set<number>();

@@ -137,6 +137,21 @@ describe("InferenceFunction", () => {
     assert.equal(none.ofType(T.alias).length, 1);
   });
 
+  it("leaves reserved concurrency unset unless given, and then bounds provisioned concurrency by nothing", async () => {
+    // Reserving any amount fails while the account's quota is below 100 + the reservation (new accounts start
+    // lower), so an unset reservation must reach Lambda as unset, and provisioned concurrency stays allowed.
+    const unreserved = await runWithMocks(
+      () =>
+        new InferenceFunction(
+          "ml-platform-test-unreserved",
+          args({ reservedConcurrency: undefined, provisionedConcurrency: 12 }),
+        ),
+    );
+    assert.equal(unreserved.error, undefined, String(unreserved.error));
+    assert.equal("reservedConcurrentExecutions" in unreserved.one(T.fn).inputs, false);
+    assert.equal(unreserved.one(T.pc).inputs.provisionedConcurrentExecutions, 12);
+  });
+
   it("fails before creating anything when the bundle is missing, saying to run npm run build", async () => {
     const failed = await runWithMocks(
       () => new InferenceFunction("fn", args({ codeDirectory: emptyDirectory })),

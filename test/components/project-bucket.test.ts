@@ -7,7 +7,7 @@ import { TYPES as T } from "../support/type-tokens";
 describe("ProjectBucket", () => {
   let run: MockRun;
   before(async () => {
-    run = await runWithMocks(() => new ProjectBucket("ml-platform-test-artifacts", {}, { protect: true }));
+    run = await runWithMocks(() => new ProjectBucket("ml-platform-test-artifacts", { protect: true }));
     assert.equal(run.error, undefined, String(run.error));
   });
 
@@ -49,8 +49,9 @@ describe("ProjectBucket", () => {
     assert.ok(run.one(T.bucketPolicy).dependencies.includes(run.one(T.pab).urn));
   });
 
-  it("passes protect to the bucket and its settings", () => {
-    for (const r of run.resources) assert.equal(r.options.protect, true, `${r.name} is not protected`);
+  it("protects the bucket alone: its settings hold no data and stay replaceable", () => {
+    const protectedTypes = run.resources.filter((r) => r.options.protect).map((r) => r.type);
+    assert.deepEqual(protectedTypes, [T.bucket]);
   });
 
   it("rejects an out-of-range version retention before creating anything", async () => {

@@ -198,11 +198,13 @@ describe("ScalableEndpoint", () => {
     });
   });
 
-  it("creates no KMS key for types with NVMe instance storage, and turns autoscaling off on request", async () => {
+  it("passes no KMS key for types with NVMe instance storage but keeps the key, and turns autoscaling off on request", async () => {
     const gpu = await build({ instanceType: "ml.g5.xlarge", autoscaling: false });
     assert.equal(gpu.error, undefined, String(gpu.error));
-    assert.equal(gpu.ofType(T.key).length, 0);
     assert.equal(gpu.one(T.endpointConfig).inputs.kmsKeyArn, undefined);
+    // The key stays whatever the type, so moving to or from such a type never deletes it (it may be protected).
+    assert.equal(gpu.one(T.key).urn, run.one(T.key).urn);
+    assert.deepEqual(gpu.one(T.key).inputs, run.one(T.key).inputs);
     assert.equal(gpu.ofType(T.target).length + gpu.ofType(T.scalingPolicy).length, 0);
     assert.match(
       String((gpu.one(T.model).inputs.primaryContainer as { image: string }).image),

@@ -117,12 +117,17 @@ describe("TrainingHost", () => {
     assert.equal(ssh.one(T.instance).inputs.keyName, "ops");
   });
 
-  it("runs as persistent Spot that stops on interruption when asked", async () => {
+  it("runs as one-time Spot when asked, so no request outlives the host, and replaces it on a type change", async () => {
+    // A persistent request stays open when its instance is destroyed or replaced and launches an unmanaged one
+    // (hashicorp/terraform-provider-aws#38142); a one-time request closes once fulfilled. EC2 can't change a Spot
+    // instance's type in place, so the host must be replaced instead.
     const spot = await build({ spot: true });
     assert.deepEqual(spot.one(T.instance).inputs.instanceMarketOptions, {
       marketType: "spot",
-      spotOptions: { spotInstanceType: "persistent", instanceInterruptionBehavior: "stop" },
+      spotOptions: { spotInstanceType: "one-time", instanceInterruptionBehavior: "terminate" },
     });
+    assert.deepEqual(spot.one(T.instance).options.replaceOnChanges, ["instanceType"]);
+    assert.deepEqual(run.one(T.instance).options.replaceOnChanges, []);
   });
 
   it("launches into a given subnet with the security group in its VPC", async () => {
@@ -150,7 +155,7 @@ describe("TrainingHost", () => {
         /SSM parameter path/,
       ],
       ["a 4 GB root volume", { rootVolumeGb: 4 }, "rootVolumeGb", /8 to 16384/],
-      ["a subnet without a VPC", { subnetId: "subnet-0123456789abcdef0" }, "vpcId", /come together/],
+      ["a subnet without a VPC", { subnetId: "subnet-0123456789abcdef0" }, "vpcId", /required with subnetId/],
       [
         "a malformed VPC id",
         { subnetId: "subnet-0123456789abcdef0", vpcId: "vpc-XYZ" },

@@ -177,9 +177,10 @@ describe("Lambda hardening policies", () => {
       const cases: [(s: Record<string, any>) => void, RegExp][] = [
         [(s) => (s.Resource = "*"), /allows sagemaker:InvokeEndpoint on "\*"/],
         [(s) => (s.Resource = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/*"), /endpoint\/\*/],
+        [(s) => (s.Resource = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/class*"), /class\*/],
         [
-          (s) => (s.Resource = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/classifier-*"),
-          /classifier-\*/,
+          (s) => (s.Resource = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/classifier-*-v2"),
+          /classifier-\*-v2/,
         ],
         [
           (s) => (s.Resource = "arn:aws:sagemaker:*:123456789012:endpoint/classifier-1a2b3c4"),
@@ -223,6 +224,13 @@ describe("Lambda hardening policies", () => {
         assert.match(result[0], pattern);
         assert.match(result[0], /inlinePolicies\[0\].policy Statement/);
       }
+    });
+
+    it("passes one endpoint's name prefix endpoint/<base>-*, which a replacement of the endpoint does not change", async () => {
+      const prefix = invokeDocument(
+        (s) => (s.Resource = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/ml-platform-prod-endpoint-*"),
+      );
+      assert.deepEqual(messages(await runResourcePolicy(lambdaInvokeEndpointScoped, role(prefix))), []);
     });
 
     it("checks aws.iam.Policy and RolePolicy documents, as objects or strings", async () => {

@@ -50,9 +50,11 @@ const fixturesSchema = z
         z.object({ default: accountId, regions: z.record(z.string(), accountId).default({}) }).strict(),
       )
       .default({}),
+    // null: the region has no default VPC (as under AWS Control Tower).
     defaultVpcId: z
       .string()
       .regex(/^vpc-[0-9a-f]{8,17}$/, "must be a VPC id (vpc-…)")
+      .nullable()
       .default("vpc-0a1b2c3d4e5f60718"),
   })
   .strict();

@@ -263,7 +263,7 @@ export function mockResourceState(
       id = `sg-${hex17}`;
       computed.arn = `${arnPrefix("ec2")}security-group/${id}`;
       computed.ownerId = account;
-      if (!str(inputs.vpcId)) computed.vpcId = ctx.fixtures.defaultVpcId;
+      if (!str(inputs.vpcId) && ctx.fixtures.defaultVpcId) computed.vpcId = ctx.fixtures.defaultVpcId;
       break;
     case AWS_TYPES.vpcSecurityGroupIngressRule:
     case AWS_TYPES.vpcSecurityGroupEgressRule:
@@ -406,6 +406,21 @@ export function answerInvoke(token: string, inputs: Props, ctx: MockAwsContext):
         dnsSuffix: suffix,
         registryPath: `${registryId}.dkr.ecr.${region}.${suffix}/${repositoryName}:${imageTag}`,
       };
+    }
+    case AWS_INVOKES.ec2GetVpcs: {
+      // Only the default-VPC lookup: filter is-default = true, nothing else.
+      const filters = (Array.isArray(inputs.filters) ? inputs.filters : []) as {
+        name?: unknown;
+        values?: unknown;
+      }[];
+      const isDefaultOnly =
+        filters.length === 1 &&
+        filters[0]!.name === "is-default" &&
+        JSON.stringify(filters[0]!.values) === JSON.stringify(["true"]);
+      if (!isDefaultOnly)
+        throw new UnansweredInvokeError(token, "only the filter is-default=true is answered");
+      const ids = f.defaultVpcId ? [f.defaultVpcId] : [];
+      return { id: region, ids, filters };
     }
     case AWS_INVOKES.iamGetPolicyDocument: {
       const json = JSON.stringify(renderPolicyDocument(inputs), null, 2);
