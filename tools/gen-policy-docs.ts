@@ -15,7 +15,7 @@ import {
   POLICY_DOCS_PATH,
   type ConfigProperty,
   type PlatformPolicy,
-} from "@ml-platform/policy/policies/framework";
+} from "@ml-platform/policy/framework";
 
 const ROOT = join(__dirname, "..");
 export const STACKS = ["dev", "prod"] as const;

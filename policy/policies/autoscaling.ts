@@ -14,7 +14,7 @@ import {
   type ConfigSpec,
   type PlatformPolicy,
   type Probe,
-} from "./framework";
+} from "../framework";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 export const SCALING_POLICY_TYPE = AWS_TYPES.appautoscalingPolicy;

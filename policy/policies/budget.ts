@@ -15,7 +15,7 @@ import {
   type CostAssumptionsInput,
   type CostLine,
 } from "@ml-platform/aws-facts/pricing";
-import { defineStackPolicy, type ConfigSpec, type PlatformPolicy } from "./framework";
+import { defineStackPolicy, type ConfigSpec, type PlatformPolicy } from "../framework";
 
 export interface MonthlyBudgetConfig {
   budgetUsd: number;

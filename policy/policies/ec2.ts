@@ -7,7 +7,7 @@
  * Every field checked here is a literal in a well-written program, so an unknown value fails closed.
  */
 import type * as aws from "@pulumi/aws";
-import { defineResourcePolicy, onType, type ResourceRuleContext } from "./framework";
+import { defineResourcePolicy, onType, type ResourceRuleContext } from "../framework";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 const INSTANCE = AWS_TYPES.ec2Instance;

@@ -7,7 +7,7 @@ import {
   EXEMPTION_TAG_PREFIX,
   type PlatformPolicy,
   type PlatformStackPolicy,
-} from "./framework";
+} from "../framework";
 
 export const EXEMPTION_TAG_POLICY_NAME = "exemption-tag-unknown-policy";
 

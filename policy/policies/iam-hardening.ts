@@ -13,7 +13,7 @@ import {
   type IamDocument,
   type IamStatement,
 } from "@ml-platform/aws-facts/iam-document";
-import { defineResourcePolicy, type ResourceRuleContext, type TypedRule } from "./framework";
+import { defineResourcePolicy, type ResourceRuleContext, type TypedRule } from "../framework";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 /** Where identity-policy documents live: resource type → how to list (property path, document) pairs. */

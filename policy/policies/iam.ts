@@ -18,7 +18,7 @@ import {
   type PlatformPolicy,
   type Probe,
   type ResourceRuleContext,
-} from "./framework";
+} from "../framework";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 // ------------------------------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
  * `withExemptionTagCheck` appends the rule that reports exemption tags naming none of these policies.
  */
 import { withExemptionTagCheck } from "./exemptions";
-import type { PlatformPolicy } from "./framework";
+import type { PlatformPolicy } from "../framework";
 import { autoscalingPolicies } from "./autoscaling";
 import { iamPolicies } from "./iam";
 import { instanceSizePolicies } from "./instance-size";

@@ -12,7 +12,7 @@ import {
   type ConfigSpec,
   type PlatformPolicy,
   type ResourceRuleContext,
-} from "./framework";
+} from "../framework";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 /** Thresholds for one surface. */

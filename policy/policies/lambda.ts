@@ -7,7 +7,7 @@
 import type * as aws from "@pulumi/aws";
 import type { PolicyResource } from "@pulumi/policy";
 import { statementsGranting } from "@ml-platform/aws-facts/iam-document";
-import { defineResourcePolicy, defineStackPolicy, onType } from "./framework";
+import { defineResourcePolicy, defineStackPolicy, onType } from "../framework";
 import { onIamDocuments, statementPath } from "./iam-hardening";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 

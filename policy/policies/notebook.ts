@@ -7,7 +7,7 @@
  * minimum IMDS version is 1: an omission must not pass (Checkov's CKV_AWS_122 passes it, which is wrong).
  */
 import type * as aws from "@pulumi/aws";
-import { defineResourcePolicy, onType, type ResourceRuleContext } from "./framework";
+import { defineResourcePolicy, onType, type ResourceRuleContext } from "../framework";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 const NOTEBOOK = AWS_TYPES.sagemakerNotebookInstance;

@@ -6,7 +6,7 @@
  * Advisory by default (and in policy/config/dev.json, where stacks are meant to be torn down) and mandatory in
  * policy/config/prod.json. The `protect` option reaches policies as `args.opts.protect` (AnalyzerResourceOptions).
  */
-import { defineResourcePolicy, type TypedRule } from "./framework";
+import { defineResourcePolicy, type TypedRule } from "../framework";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 interface Config {

@@ -7,7 +7,7 @@
  * A stack rule, because the block is a separate resource pointing at the bucket.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { defineStackPolicy, type StackRuleContext } from "./framework";
+import { defineStackPolicy, type StackRuleContext } from "../framework";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 const BUCKET_TYPES = [AWS_TYPES.s3Bucket, AWS_TYPES.s3BucketV2];

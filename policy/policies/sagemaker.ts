@@ -8,7 +8,7 @@
  */
 import type * as aws from "@pulumi/aws";
 import { hasLocalInstanceStorage, parseInstanceType } from "@ml-platform/aws-facts/instance-types";
-import { defineResourcePolicy, onType } from "./framework";
+import { defineResourcePolicy, onType } from "../framework";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 interface Config {

@@ -6,7 +6,7 @@
  * that they only split it into pieces (`0.0.0.0/1` + `128.0.0.0/1`).
  */
 import type * as aws from "@pulumi/aws";
-import { defineResourcePolicy, onType, type ResourceRuleContext } from "./framework";
+import { defineResourcePolicy, onType, type ResourceRuleContext } from "../framework";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 /** True when a CIDR covers every address of its family: a /0 prefix, whatever the address part says. */

@@ -8,9 +8,9 @@ import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { allPolicies } from "@ml-platform/policy/policies";
-import { exemptionTagKey } from "@ml-platform/policy/policies/framework";
+import { exemptionTagKey } from "@ml-platform/policy/framework";
 import { UNKNOWN, type PolicyViolation } from "../../tools/lib/analyzer-client";
-import { captured, POLICY_DIR, usePolicyPack } from "./e2e-support";
+import { captured, POLICY_DIR, usePolicyPack } from "./support/e2e";
 import { compliantNotebookInputs as notebookInputs } from "./support/fixtures";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 

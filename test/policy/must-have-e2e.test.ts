@@ -7,7 +7,7 @@
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
 import { UNKNOWN, type PolicyViolation } from "../../tools/lib/analyzer-client";
-import { captured, POLICY_DIR, usePolicyPack } from "./e2e-support";
+import { captured, POLICY_DIR, usePolicyPack } from "./support/e2e";
 import { LEGITIMATE, SNEAK_ATTEMPTS } from "./support/iam-corpus";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 

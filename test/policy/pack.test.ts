@@ -8,11 +8,7 @@ import { builtinModules } from "node:module";
 import { join } from "node:path";
 import Ajv from "ajv";
 import { allPolicies } from "@ml-platform/policy/policies";
-import {
-  configWithDefaults,
-  isPlatformPolicy,
-  type PlatformPolicy,
-} from "@ml-platform/policy/policies/framework";
+import { configWithDefaults, isPlatformPolicy, type PlatformPolicy } from "@ml-platform/policy/framework";
 import { readStackConfig, STACKS } from "../../tools/gen-policy-docs";
 
 const ROOT = join(__dirname, "..", "..");

@@ -21,7 +21,7 @@ import {
   type PlatformPolicy,
   type PlatformResourcePolicy,
   type PlatformStackPolicy,
-} from "@ml-platform/policy/policies/framework";
+} from "@ml-platform/policy/framework";
 
 // The runtime's placeholders for values unknown during preview (@pulumi/policy/proxy, internal exports).
 // eslint-disable-next-line @typescript-eslint/no-require-imports

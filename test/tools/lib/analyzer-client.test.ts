@@ -13,7 +13,7 @@ import {
   type AnalyzerInfo,
   type AnalyzerPolicyInfo,
 } from "../../../tools/lib/analyzer-client";
-import { captured } from "../../policy/e2e-support";
+import { captured } from "../../policy/support/e2e";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 const REPO = join(__dirname, "..", "..", "..");

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { statefulResourcesProtected } from "@ml-platform/policy/policies/protect";
-import { messages, runResourcePolicy } from "./support/harness";
+import { messages, runResourcePolicy } from "../support/harness";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 describe("stateful-resources-protected", () => {

@@ -6,14 +6,14 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { CapturedResource, CapturedResourceOptions } from "../../tools/lib/resource-graph";
+import type { CapturedResource, CapturedResourceOptions } from "../../../tools/lib/resource-graph";
 import {
   startPolicyPack,
   type PolicyAnalyzer,
   type StartPolicyPackOptions,
-} from "../../tools/lib/analyzer-client";
+} from "../../../tools/lib/analyzer-client";
 
-export const REPO = join(__dirname, "..", "..");
+export const REPO = join(__dirname, "..", "..", "..");
 export const POLICY_DIR = join(REPO, "policy");
 const COMPILED = join(POLICY_DIR, "bin", "index.js");
 

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { ec2EbsEncrypted, ec2Imdsv2Required, ec2NoPublicIp } from "@ml-platform/policy/policies/ec2";
-import { messages, runResourcePolicy, unknown } from "./support/harness";
+import { messages, runResourcePolicy, unknown } from "../support/harness";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 const INSTANCE = AWS_TYPES.ec2Instance;

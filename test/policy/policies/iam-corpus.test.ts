@@ -1,12 +1,12 @@
 /**
- * Runs the IAM corpus (test/policy/support/iam-corpus.ts) through both IAM policies exactly as the runtime would:
+ * Runs the IAM corpus (../support/iam-corpus.ts) through both IAM policies exactly as the runtime would:
  * every sneak attempt must be caught, no legitimate document flagged.
  */
 import { strict as assert } from "node:assert";
-import type { PlatformResourcePolicy } from "@ml-platform/policy/policies/framework";
+import type { PlatformResourcePolicy } from "@ml-platform/policy/framework";
 import { iamPolicies } from "@ml-platform/policy/policies/iam";
-import { runResourcePolicy, type ResourceInput } from "./support/harness";
-import { LEGITIMATE, SNEAK_ATTEMPTS } from "./support/iam-corpus";
+import { runResourcePolicy, type ResourceInput } from "../support/harness";
+import { LEGITIMATE, SNEAK_ATTEMPTS } from "../support/iam-corpus";
 
 async function violationsOf(resource: ResourceInput): Promise<string[]> {
   const found: string[] = [];

@@ -6,7 +6,7 @@ import {
   lambdaProvisionedWithinReserved,
   lambdaReservedConcurrency,
 } from "@ml-platform/policy/policies/lambda";
-import { messages, runResourcePolicy, runStackPolicy, unknown, urnOf } from "./support/harness";
+import { messages, runResourcePolicy, runStackPolicy, unknown, urnOf } from "../support/harness";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 const FUNCTION = AWS_TYPES.lambdaFunction;

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
-import { exemptionTagKey } from "@ml-platform/policy/policies/framework";
+import { exemptionTagKey } from "@ml-platform/policy/framework";
 import { iamNoFullAccess, iamNoWildcardPermissions } from "@ml-platform/policy/policies/iam";
-import { messages, runResourcePolicy, unknown, type ResourceInput } from "./support/harness";
+import { messages, runResourcePolicy, unknown, type ResourceInput } from "../support/harness";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 const ROLE = AWS_TYPES.iamRole;

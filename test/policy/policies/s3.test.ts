@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { s3PublicAccessBlock } from "@ml-platform/policy/policies/s3";
-import { exemptionTagKey } from "@ml-platform/policy/policies/framework";
-import { messages, runStackPolicy, unknown, urnOf, type StackResourceInput } from "./support/harness";
+import { exemptionTagKey } from "@ml-platform/policy/framework";
+import { messages, runStackPolicy, unknown, urnOf, type StackResourceInput } from "../support/harness";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 const BUCKET = AWS_TYPES.s3Bucket;

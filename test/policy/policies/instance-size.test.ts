@@ -5,7 +5,7 @@ import {
   instanceSizeEndpoint,
   instanceSizeNotebook,
 } from "@ml-platform/policy/policies/instance-size";
-import { messages, runResourcePolicy, unknown } from "./support/harness";
+import { messages, runResourcePolicy, unknown } from "../support/harness";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 const NOTEBOOK = AWS_TYPES.sagemakerNotebookInstance;

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { isWorldCidr, publicExposure, sgNoPublicIngress } from "@ml-platform/policy/policies/security-group";
-import { messages, runResourcePolicy, unknown } from "./support/harness";
+import { messages, runResourcePolicy, unknown } from "../support/harness";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 const SG = AWS_TYPES.ec2SecurityGroup;

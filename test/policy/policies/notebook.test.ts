@@ -5,9 +5,9 @@ import {
   notebookNoDirectInternet,
   notebookNoRootAccess,
 } from "@ml-platform/policy/policies/notebook";
-import { exemptionTagKey } from "@ml-platform/policy/policies/framework";
-import { compliantNotebookInputs as compliant } from "./support/fixtures";
-import { messages, runResourcePolicy, unknown } from "./support/harness";
+import { exemptionTagKey } from "@ml-platform/policy/framework";
+import { compliantNotebookInputs as compliant } from "../support/fixtures";
+import { messages, runResourcePolicy, unknown } from "../support/harness";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 const NOTEBOOK = AWS_TYPES.sagemakerNotebookInstance;

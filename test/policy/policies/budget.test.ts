@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
 import { monthlyBudget } from "@ml-platform/policy/policies/budget";
-import type { CapturedResource } from "../../tools/lib/resource-graph";
-import { fromCaptured, messages, runStackPolicy, unknown } from "./support/harness";
-import { endpointStack, functionStack, notebookStack, TYPES } from "../aws-facts/pricing/graph-builder";
+import type { CapturedResource } from "../../../tools/lib/resource-graph";
+import { fromCaptured, messages, runStackPolicy, unknown } from "../support/harness";
+import { endpointStack, functionStack, notebookStack, TYPES } from "../../aws-facts/pricing/graph-builder";
 
 /** A compliant stack: notebook, endpoint (min 1, max 3) and function: worst case about $300/month. */
 function stack(overrides: { instanceType?: string; max?: number } = {}): CapturedResource[] {

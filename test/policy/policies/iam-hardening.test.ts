@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { iamNoPassroleWildcard } from "@ml-platform/policy/policies/iam-hardening";
-import { messages, runResourcePolicy, unknown } from "./support/harness";
+import { messages, runResourcePolicy, unknown } from "../support/harness";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 const EXECUTION_ROLE = "arn:aws:iam::123456789012:role/sagemaker-execution";

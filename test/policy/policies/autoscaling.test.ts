@@ -11,7 +11,7 @@ import {
   runStackPolicy,
   unknown,
   type StackResourceInput,
-} from "./support/harness";
+} from "../support/harness";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 const RESOURCE_ID = "endpoint/ml-platform-dev-dogs/variant/primary";

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { endpointConfigKms, hasInstanceStorage } from "@ml-platform/policy/policies/sagemaker";
-import { messages, runResourcePolicy, unknown } from "./support/harness";
+import { messages, runResourcePolicy, unknown } from "../support/harness";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
