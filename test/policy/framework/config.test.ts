@@ -67,6 +67,6 @@ describe("resolvePolicyConfig", () => {
       "clash",
     ]);
     assert.deepEqual(crossProblem.findings, [invalidConfigFinding("p", "clash")]);
-    assert.equal((crossProblem.config as { maxRetention: number }).maxRetention, 30);
+    assert.equal((crossProblem.config as unknown as { maxRetention: number }).maxRetention, 30);
   });
 });
