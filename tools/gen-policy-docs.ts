@@ -1,6 +1,6 @@
 /**
  * Generates docs/policies.md from the policies' own metadata (description, severity, remediation, config schema,
- * unknown-value behaviour) and the per-environment config in policy/config/<stack>.json, so the reference cannot
+ * unknown-value behaviour) and the per-environment config in policy/config/<stack>.json, so these docs cannot
  * drift from the code: test/policy/docs.test.ts fails when the committed file is stale.
  *
  *   npm run docs:policies            # rewrite docs/policies.md

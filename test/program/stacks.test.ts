@@ -375,7 +375,7 @@ describe("the program with the real stack files", function () {
     });
   });
 
-  describe("changing the endpoint's instance type (pitfall 4), program-wide", () => {
+  describe("changing the endpoint's instance type, program-wide", () => {
     let resized: Graph;
     before(async () => {
       const result = await runProgram({
