@@ -88,7 +88,7 @@ const monthlyBudgetConfig: ConfigSpec<MonthlyBudgetConfig> = {
     default: {},
     description:
       "Overrides of the estimator's usage assumptions (the same keys as the preview's); omitted keys keep the " +
-      "documented defaults. See README, section Cost.",
+      "documented defaults. See docs/cost.md.",
   },
 };
 

@@ -143,7 +143,7 @@ describe("ScalableEndpoint", () => {
     assert.deepEqual(custom.one(T.endpoint).options.customTimeouts, { create: "2h", update: "2h" });
   });
 
-  describe("changing the instance type of the autoscaled variant (pitfall 4)", () => {
+  describe("changing the instance type of the autoscaled variant", () => {
     it("changes the endpoint's name, so Pulumi replaces it create-before-delete instead of a failing UpdateEndpoint", async () => {
       const bigger = await build({ instanceType: "ml.c5.xlarge" });
       // Same logical resource (URN), different physical name: the provider's name is ForceNew, so this is a

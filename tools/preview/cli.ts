@@ -1,6 +1,6 @@
 /**
  * `npm run preview [-- options]`: the offline preview of every stack (or the ones given with --stack).
- * See `--help`, and README section "Offline preview".
+ * See `--help`, and docs/preview.md.
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";

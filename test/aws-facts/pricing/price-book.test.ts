@@ -50,7 +50,7 @@ describe("pricing: price files", () => {
     }
   });
 
-  it("holds the reference figures with their tiers", () => {
+  it("holds the recorded figures with their confidence tiers", () => {
     const cases: [PriceEntry | undefined, number, string][] = [
       [book.sagemaker.notebook["ml.t3.medium"], 0.05, "secondary"],
       [book.sagemaker.hosting["ml.m5.large"], 0.115, "secondary"],
@@ -78,8 +78,8 @@ describe("pricing: price files", () => {
     assert.deepEqual([book.ec2.spotSavings?.min, book.ec2.spotSavings?.max], [0.49, 0.66]);
   });
 
-  it("holds exactly the figures of the reference (prices-us-east-1.md), and no other", () => {
-    // The whole file, figure by figure: a price added without a source in the reference, or changed by hand, fails.
+  it("holds exactly the figures listed here with their confidence, and no other", () => {
+    // The whole file, figure by figure: a price added or changed without updating this list fails.
     const reference: Record<string, [number, "aws" | "secondary"]> = {
       "sagemaker.notebook.ml.t3.medium": [0.05, "secondary"],
       "sagemaker.notebook.ml.t3.large": [0.1, "secondary"],

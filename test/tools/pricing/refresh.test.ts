@@ -183,7 +183,7 @@ describe("pricing: refresh from the Price List API", () => {
       assert.deepEqual(result.missing, []);
     });
 
-    it("sends the filters the issue names: regionCode, Linux, Shared, NA, Used; usage types for SageMaker", async () => {
+    it("sends the on-demand Linux filters: regionCode, Linux, Shared, NA, Used; usage types for SageMaker", async () => {
       const client = clientFor(server.endpoint);
       try {
         await refreshPriceBook({ region: "us-east-1", client, base, date: "2026-11-21" });
