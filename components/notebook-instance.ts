@@ -7,6 +7,7 @@ import {
   trainingJobExecutionPolicy,
   type AwsContext,
 } from "@ml-platform/aws-facts/iam-policies";
+import { IDLE_STOP_MINUTES_TAG, idleStopMinutesTagValue } from "@ml-platform/aws-facts/platform-tags";
 import { NAME_PREFIX_MAX_LENGTH, NAME_PREFIX_PATTERN, projectNamePrefix } from "./lib/naming";
 import { createServiceRole } from "./lib/service-role";
 import {
@@ -42,7 +43,10 @@ export interface NotebookInstanceArgs {
   volumeSizeGb?: number;
   /**
    * Stop the notebook after this many minutes without kernel or terminal activity (10-1440), through an on-start
-   * lifecycle configuration. Default: undefined (no auto-stop).
+   * lifecycle configuration. The configuration also carries the minutes as data, in the tag
+   * `ml-platform:idle-stop-minutes` (`IDLE_STOP_MINUTES_TAG` in `@ml-platform/aws-facts/platform-tags`), which the
+   * cost estimator and the `monthly-budget` policy read to price the notebook for working hours instead of 730 h.
+   * Default: undefined (no auto-stop).
    */
   idleStopMinutes?: number;
   /**
@@ -245,7 +249,10 @@ export class NotebookInstance extends pulumi.ComponentResource {
         ? undefined
         : new aws.sagemaker.NotebookInstanceLifecycleConfiguration(
             `${name}-idle-stop`,
-            { onStart: idleStopOnStartBase64(args.idleStopMinutes), tags },
+            {
+              onStart: idleStopOnStartBase64(args.idleStopMinutes),
+              tags: { ...tags, [IDLE_STOP_MINUTES_TAG]: idleStopMinutesTagValue(args.idleStopMinutes) },
+            },
             { parent: this },
           );
 

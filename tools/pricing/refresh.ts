@@ -10,10 +10,11 @@
  * - SageMaker notebook, hosting and training prices by usage type (`USE1-Notebk:ml.t3.medium`, `USE1-Host:…`,
  *   `USE1-Train:…`);
  * - EC2 on-demand Linux (regionCode, operatingSystem Linux, tenancy Shared, preInstalledSw NA, capacitystatus Used)
- *   and EBS gp3;
+ *   and EBS gp3 storage (the other EBS volume types and provisioned IOPS and throughput are kept from the base file);
  * - Lambda requests, duration, provisioned concurrency and duration on provisioned concurrency (x86_64 and arm64);
  * - KMS key-months, S3 Standard storage (first tier), CloudWatch Logs ingestion.
- * Every refreshed entry gets source "AWS Price List API (…)", the term's effective date and confidence "aws".
+ * Every refreshed entry gets source "AWS Price List API (…)", the url of the service's public bulk price list for
+ * the region, the term's effective date and confidence "aws".
  * Entries the API does not cover here (SageMaker ML storage, serverless, spot ranges) are kept from the base file
  * with their own sources when it is the same region, and dropped otherwise: a price is never carried from one
  * region into another's file. The summary lists what was refreshed, kept and missing.
@@ -152,6 +153,10 @@ function convert(unit: PriceUnit, apiUnit: string, usd: number): { usd: number }
       return /key/.test(u) || u === "month" ? ok(usd) : { reason: `unit ${apiUnit}, expected Keys` };
     case "GB":
       return u === "gb" ? ok(usd) : { reason: `unit ${apiUnit}, expected GB` };
+    case "IOPS-month":
+      return /^iops-mo(nth)?$/.test(u) ? ok(usd) : { reason: `unit ${apiUnit}, expected IOPS-Mo` };
+    case "MiB/s-month":
+      return /^(mib|mb)ps-mo(nth)?$/.test(u) ? ok(usd) : { reason: `unit ${apiUnit}, expected MiBps-Mo` };
   }
 }
 
@@ -187,6 +192,7 @@ export async function refreshPriceBook(options: RefreshOptions): Promise<Refresh
       usd: converted.usd,
       unit,
       source: `AWS Price List API (GetProducts ${product.serviceCode}, usage type ${product.attributes.usagetype ?? "?"}, SKU ${product.sku})`,
+      url: `https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/${product.serviceCode}/current/${region}/index.json`,
       asOf: dimension.effectiveDate ?? product.publicationDate ?? date,
       confidence: "aws",
     };
@@ -386,7 +392,6 @@ export async function refreshPriceBook(options: RefreshOptions): Promise<Refresh
       (v) => (out.sagemaker.managedSpotTrainingMaxSavings = v),
     ],
     ["ec2.spotSavings", base.ec2.spotSavings, (v) => (out.ec2.spotSavings = v)],
-    ["ebs.gp3GbMonth", base.ebs.gp3GbMonth, (v) => (out.ebs.gp3GbMonth = v)],
     ["kms.keyMonth", base.kms.keyMonth, (v) => (out.kms.keyMonth = v)],
     ["s3.standardGbMonth", base.s3.standardGbMonth, (v) => (out.s3.standardGbMonth = v)],
     [
@@ -395,6 +400,10 @@ export async function refreshPriceBook(options: RefreshOptions): Promise<Refresh
       (v) => (out.cloudwatch.logsIngestionGb = v),
     ],
   ];
+  // EBS: gp3 storage is refreshed above; the other volume types and provisioned IOPS and throughput are kept.
+  for (const [key, value] of Object.entries(base.ebs)) {
+    optional.push([`ebs.${key}`, value, (v) => ((out.ebs as Record<string, unknown>)[key] = v)]);
+  }
   for (const arch of ["x86_64", "arm64"] as const) {
     for (const [key, value] of Object.entries(base.lambda[arch])) {
       optional.push([
