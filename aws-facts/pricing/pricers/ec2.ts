@@ -33,9 +33,18 @@ function instanceStyleVolumes(r: ResourcePricing, props: Record<string, unknown>
   );
 }
 
+/** The launch template an instance names, when the instance leaves its instance type to it. */
+function instanceTemplate(r: ResourcePricing): GraphNode | undefined {
+  const { node } = r;
+  if (node.props.instanceType !== undefined || obj(node.props.launchTemplate) === undefined) return undefined;
+  const source = launchSourceFor(r.stack, node);
+  return source?.type === AWS_TYPES.ec2LaunchTemplate ? source : undefined;
+}
+
 export function priceEc2Instance(r: ResourcePricing): void {
   const { node, book } = r;
-  const type = node.props.instanceType;
+  const template = instanceTemplate(r);
+  const type = template ? template.props.instanceType : node.props.instanceType;
   const hours = r.assumptions.trainingHostHoursPerMonth;
   const market = obj(node.props.instanceMarketOptions);
   const spot = str(market?.marketType) === "spot";
@@ -77,12 +86,21 @@ export function priceEc2Instance(r: ResourcePricing): void {
       }
     }
   }
-  instanceStyleVolumes(r, node.props);
+  if (
+    template &&
+    obj(node.props.rootBlockDevice) === undefined &&
+    records(template.props.blockDeviceMappings).length > 0
+  )
+    templateVolumes(r, template, undefined);
+  else instanceStyleVolumes(r, node.props);
 }
 
 // ------------------------------------------------------------------------------------------------ Auto Scaling
 
-/** The launch template or configuration a group launches from, found by dependency, id or name, then parent. */
+/**
+ * The launch template or configuration a group (or an instance) launches from, found by dependency, id or name,
+ * then component parent, then as the stack's only one.
+ */
 function launchSourceFor(stack: StackEstimation, group: GraphNode): GraphNode | undefined {
   const mixed = obj(obj(group.props.mixedInstancesPolicy)?.launchTemplate);
   const spec = obj(mixed?.launchTemplateSpecification);
@@ -112,9 +130,16 @@ function launchSourceFor(stack: StackEstimation, group: GraphNode): GraphNode | 
   if (dependedOn.length === 1) return dependedOn[0];
   const siblings = candidates.filter((c) => c.parent !== undefined && c.parent === group.parent);
   if (siblings.length === 1) return siblings[0];
-  return candidates.length === 1 && stack.ofType(AWS_TYPES.autoscalingGroup).length === 1
-    ? candidates[0]
-    : undefined;
+  const launchers = [
+    ...stack.ofType(AWS_TYPES.autoscalingGroup),
+    ...stack.ofType(AWS_TYPES.ec2Instance),
+  ].filter(
+    (n) =>
+      n.props.launchTemplate !== undefined ||
+      n.props.mixedInstancesPolicy !== undefined ||
+      n.type === AWS_TYPES.autoscalingGroup,
+  );
+  return candidates.length === 1 && launchers.length === 1 ? candidates[0] : undefined;
 }
 
 /** Instance count range: min size to max size (desired capacity lies between and moves with scaling). */
@@ -186,8 +211,13 @@ export function priceAutoScalingGroup(r: ResourcePricing): void {
   if (!source) return;
   if (!count) return r.unknown("EBS volumes", "GB-month", `unknown quantity: ${basis}`);
   if (source.type === AWS_TYPES.ec2LaunchConfiguration) return instanceStyleVolumes(r, source.props, count);
-  const mappings = records(source.props.blockDeviceMappings);
-  const options = { ...INSTANCE_VOLUME, count };
+  templateVolumes(r, source, count);
+}
+
+/** The EBS volumes a launch template maps (per instance, × `count` instances), or the AMI's root volume. */
+function templateVolumes(r: ResourcePricing, template: GraphNode, count: Range | undefined): void {
+  const mappings = records(template.props.blockDeviceMappings);
+  const options = count ? { ...INSTANCE_VOLUME, count } : INSTANCE_VOLUME;
   if (mappings.length === 0) return priceEbsVolume(r, "root volume", {}, options);
   mappings.forEach((mapping, i) => {
     const ebs = obj(mapping.ebs);

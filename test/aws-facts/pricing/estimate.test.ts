@@ -1,7 +1,15 @@
 import { strict as assert } from "node:assert";
 import { unknownCheckingProxy } from "@pulumi/policy";
 import fc from "fast-check";
-import { DEFAULT_COST_ASSUMPTIONS, estimateStackCost, formatCostTable } from "@ml-platform/aws-facts/pricing";
+import {
+  DEFAULT_COST_ASSUMPTIONS,
+  estimateStackCost,
+  formatCostTable,
+  freeTypeReason,
+  isFreeType,
+  isPricedType,
+} from "@ml-platform/aws-facts/pricing";
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 import type { CapturedResource } from "../../../tools/lib/resource-graph";
 import { unknown } from "../../policy/support/harness";
 import {
@@ -79,6 +87,21 @@ describe("pricing: estimateStackCost", () => {
   });
 
   describe("coverage", () => {
+    it("never calls a priced type free, and prices the compute and storage a platform team adds", () => {
+      for (const type of Object.values(AWS_TYPES)) {
+        assert.ok(!(isFreeType(type) && isPricedType(type)), type);
+      }
+      for (const type of [AWS_TYPES.autoscalingGroup, AWS_TYPES.ebsVolume, AWS_TYPES.ec2Instance]) {
+        assert.ok(isPricedType(type), type);
+      }
+      assert.match(freeTypeReason(AWS_TYPES.iamRole) ?? "", /IAM/);
+      assert.equal(
+        freeTypeReason(AWS_TYPES.cloudwatchMetricAlarm),
+        undefined,
+        "alarms cost $0.10 a month each",
+      );
+    });
+
     it("lists resource types without a cost model instead of pricing them at zero", () => {
       const estimate = estimateStackCost(
         [

@@ -70,6 +70,57 @@ describe("pricing: EC2 instances", () => {
   });
 });
 
+describe("pricing: EC2 instances launched from a template in the stack", () => {
+  it("takes the instance type and volumes the template sets when the instance leaves them to it", () => {
+    const template = resource({
+      type: TYPES.launchTemplate,
+      name: "trainer-template",
+      inputs: {
+        instanceType: "c5.xlarge",
+        blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 60, volumeType: "gp2" } }],
+      },
+      computed: { id: "lt-0123" },
+    });
+    const instance = resource({
+      type: TYPES.instance,
+      name: "trainer",
+      inputs: { launchTemplate: { id: "lt-0123", version: "$Latest" } },
+      propertyDependencies: { launchTemplate: [template] },
+    });
+    const estimate = estimateStackCost([template, instance], { region: "us-east-1" });
+    const compute = onlyLine(estimate, "trainer", /instance-hours/);
+    assert.equal(compute.description, "c5.xlarge on-demand Linux instance-hours");
+    assertUsd(compute.monthlyMax, onDemand("c5.xlarge") * MONTH_HOURS);
+    assertUsd(
+      onlyLine(estimate, "trainer", /EBS volume \/dev\/xvda \(gp2\)/).monthlyMax,
+      60 * BOOK.ebs.gp2GbMonth!.usd,
+    );
+  });
+
+  it("keeps the instance's own type over the template's", () => {
+    const template = resource({
+      type: TYPES.launchTemplate,
+      name: "t",
+      inputs: { instanceType: "p3.2xlarge" },
+    });
+    const instance = resource({
+      type: TYPES.instance,
+      name: "trainer",
+      inputs: {
+        instanceType: "t3.medium",
+        launchTemplate: { name: "t" },
+        rootBlockDevice: { volumeSize: 8 },
+      },
+      propertyDependencies: { launchTemplate: [template] },
+    });
+    const estimate = estimateStackCost([template, instance], { region: "us-east-1" });
+    assertUsd(
+      onlyLine(estimate, "trainer", /instance-hours/).monthlyMax,
+      onDemand("t3.medium") * MONTH_HOURS,
+    );
+  });
+});
+
 describe("pricing: EC2 Auto Scaling groups", () => {
   const template = (inputs: Record<string, unknown> = {}) =>
     resource({
