@@ -136,3 +136,103 @@ describe("policy monthly-budget", () => {
     assert.match(found[0]!, /policy config "monthly-budget" is invalid: .*trainingHostHoursPerMonth/);
   });
 });
+
+describe("policy monthly-budget: resources it cannot price", () => {
+  const alarm = {
+    type: TYPES.alarm,
+    name: "rollback-alarm",
+    urn: "urn:pulumi:dev::ml-platform::aws:cloudwatch/metricAlarm:MetricAlarm::rollback-alarm",
+    props: { metricName: "Invocation5XXErrors" },
+  };
+  const database = {
+    type: "aws:rds/instance:Instance",
+    name: "metadata-db",
+    urn: "urn:pulumi:dev::ml-platform::aws:rds/instance:Instance::metadata-db",
+    props: { instanceClass: "db.r5.24xlarge", allocatedStorage: 10_000 },
+  };
+
+  it("declares acceptedUnpriced with an empty default and an item schema that needs a reason", () => {
+    const schema = monthlyBudget.configSchema!.properties!.acceptedUnpriced as {
+      default: unknown;
+      items: { required: string[]; properties: Record<string, unknown>; additionalProperties: boolean };
+    };
+    assert.deepEqual(schema.default, []);
+    assert.deepEqual(schema.items.required, ["reason"]);
+    assert.deepEqual(Object.keys(schema.items.properties).sort(), ["reason", "resource", "type"]);
+    assert.equal(schema.items.additionalProperties, false);
+  });
+
+  it("makes the verdict unknown, naming the resource, when a costly type has no cost model, even far under budget", async () => {
+    const result = await runStackPolicy(monthlyBudget, [...outputs(stack()), database], {
+      config: { budgetUsd: 1_000_000 },
+    });
+    const found = result.violations;
+    assert.equal(found.length, 1, messages(result).join("\n"));
+    assert.match(found[0]!.message, /aws:rds\/instance:Instance "metadata-db": monthly cost is unknown/);
+    assert.match(found[0]!.message, /budget verdict of \$1,000,000\.00 is unknown, not a pass/);
+    assert.match(found[0]!.message, /acceptedUnpriced/);
+    assert.equal(found[0]!.urn, database.urn);
+  });
+
+  it("does not count free types (IAM, security groups, launch templates) as unpriced", async () => {
+    const free = [TYPES.role, TYPES.securityGroup, TYPES.launchTemplate].map((type, i) => ({
+      type,
+      name: `free-${i}`,
+      urn: `urn:pulumi:dev::ml-platform::${type}::free-${i}`,
+      props: {},
+    }));
+    const result = await runStackPolicy(monthlyBudget, [...outputs(stack()), ...free], {
+      config: { budgetUsd: 400 },
+    });
+    assert.deepEqual(messages(result), []);
+  });
+
+  it("accepts an unpriced type or resource listed with a reason, and says how many it left out", async () => {
+    const byType = await runStackPolicy(monthlyBudget, [...outputs(stack()), alarm], {
+      config: { budgetUsd: 400, acceptedUnpriced: [{ type: TYPES.alarm, reason: "$0.10 per alarm-month" }] },
+    });
+    assert.deepEqual(messages(byType), []);
+    const byName = await runStackPolicy(monthlyBudget, [...outputs(stack({ max: 10 })), alarm, database], {
+      config: {
+        budgetUsd: 400,
+        acceptedUnpriced: [
+          { resource: "rollback-alarm", reason: "cents" },
+          { resource: database.urn, reason: "billed to the data platform's budget" },
+        ],
+      },
+    });
+    const found = messages(byName);
+    assert.equal(found.length, 1, found.join("\n"));
+    assert.match(found[0]!, /over the budget .*2 accepted unpriced resources left out/);
+  });
+
+  it("accepts a known type's unknown price the same way", async () => {
+    const graph = outputs(stack({ instanceType: "ml.m4.xlarge" }));
+    const result = await runStackPolicy(monthlyBudget, graph, {
+      config: {
+        budgetUsd: 5000,
+        acceptedUnpriced: [{ resource: "classifier-endpoint", reason: "priced by hand" }],
+      },
+    });
+    assert.deepEqual(messages(result), []);
+  });
+
+  it("rejects malformed acceptedUnpriced entries by index and rule, and does not honour them", async () => {
+    const result = await runStackPolicy(monthlyBudget, [alarm], {
+      config: {
+        acceptedUnpriced: [
+          { type: TYPES.alarm },
+          { type: TYPES.alarm, resource: "rollback-alarm", reason: "both" },
+          { type: "MetricAlarm", reason: "not a token" },
+          { resource: "x", reason: "y", note: "extra" },
+        ],
+      },
+    });
+    const text = messages(result).join("\n");
+    assert.match(text, /acceptedUnpriced\[0\]\.reason must say why/);
+    assert.match(text, /acceptedUnpriced\[1\] must name exactly one of type .* or resource/);
+    assert.match(text, /acceptedUnpriced\[2\]\.type must be a type token/);
+    assert.match(text, /acceptedUnpriced\[3\]\.note is not a known key/);
+    assert.match(text, /rollback-alarm": monthly cost is unknown/, "no malformed entry accepts the alarm");
+  });
+});
