@@ -2,9 +2,10 @@ import { strict as assert } from "node:assert";
 import { monthlyBudget } from "@ml-platform/policy/policies/budget";
 import type { CapturedResource } from "../../../tools/lib/resource-graph";
 import { fromCaptured, messages, runStackPolicy, unknown } from "../support/harness";
-import { endpointStack, functionStack, notebookStack, TYPES } from "../../aws-facts/pricing/graph-builder";
+import { estimateStackCost, formatUsd } from "@ml-platform/aws-facts/pricing";
+import { BOOK, endpointStack, functionStack, notebookStack, TYPES } from "../../aws-facts/pricing/graph-builder";
 
-/** A compliant stack: notebook, endpoint (min 1, max 3) and function: worst case about $300/month. */
+/** A compliant stack: notebook, endpoint (min 1, max 3) and function, under a $400 budget. */
 function stack(overrides: { instanceType?: string; max?: number } = {}): CapturedResource[] {
   return [
     ...notebookStack({ volumeSize: 50 }),
@@ -39,24 +40,26 @@ describe("policy monthly-budget", () => {
     });
     const found = messages(result);
     assert.equal(found.length, 1, found.join("\n"));
-    // max 10 × $0.115 × 730 = $839.50 of instance-hours alone
-    assert.match(
-      found[0]!,
-      /stack: worst-case monthly cost is \$\d{3},?\d*\.\d\d, over the budget of \$400\.00/,
-    );
-    assert.match(
-      found[0]!,
-      /largest: classifier-endpoint ml\.m5\.large hosting \(variant AllTraffic\) instance-hours \$839\.50/,
+    assert.match(found[0]!, /stack: worst-case monthly cost is \$[\d,]+\.\d\d, over the budget of \$400\.00/);
+    // The largest line: max 10 instances × 730 h at the price file's ml.m5.large hosting rate.
+    const largest = formatUsd(10 * 730 * BOOK.sagemaker.hosting["ml.m5.large"]!.usd);
+    assert.ok(
+      found[0]!.includes(
+        `largest: classifier-endpoint ml.m5.large hosting (variant AllTraffic) instance-hours ${largest}`,
+      ),
+      found[0],
     );
     assert.match(found[0]!, /Fix: .*raise budgetUsd/);
   });
 
   it("compares the worst case, not the minimum", async () => {
-    // min $83.95, max $251.85 for the endpoint: a $200 budget lies between the two.
     const graph = endpointStack({ min: 1, max: 3 });
-    const result = await runStackPolicy(monthlyBudget, outputs(graph), { config: { budgetUsd: 200 } });
+    const { monthlyMin, monthlyMax } = estimateStackCost(graph, { region: "us-east-1" }).totals;
+    assert.ok(monthlyMin < monthlyMax, "precondition: the endpoint's cost is a range");
+    const between = (monthlyMin + monthlyMax) / 2;
+    const result = await runStackPolicy(monthlyBudget, outputs(graph), { config: { budgetUsd: between } });
     assert.equal(messages(result).length, 1);
-    const roomy = await runStackPolicy(monthlyBudget, outputs(graph), { config: { budgetUsd: 300 } });
+    const roomy = await runStackPolicy(monthlyBudget, outputs(graph), { config: { budgetUsd: monthlyMax } });
     assert.deepEqual(messages(roomy), []);
   });
 
@@ -68,7 +71,12 @@ describe("policy monthly-budget", () => {
         props: { instanceType: "p3.2xlarge", rootBlockDevice: { volumeSize: 100, volumeType: "gp3" } },
       },
     ];
-    // 730 h × $3.06 = $2,233.80 > $1,000; 100 h × $3.06 = $306 + $8 root volume.
+    const hourly = BOOK.ec2.onDemandLinux["p3.2xlarge"]!.usd;
+    const volume = 100 * BOOK.ebs.gp3GbMonth!.usd;
+    assert.ok(
+      730 * hourly + volume > 1000 && 100 * hourly + volume < 1000,
+      "precondition: the default budget lies between",
+    );
     const always = await runStackPolicy(monthlyBudget, host, {});
     assert.equal(messages(always).length, 1);
     const partTime = await runStackPolicy(monthlyBudget, host, {
