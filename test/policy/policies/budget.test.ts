@@ -3,7 +3,13 @@ import { monthlyBudget } from "@ml-platform/policy/policies/budget";
 import type { CapturedResource } from "../../../tools/lib/resource-graph";
 import { fromCaptured, messages, runStackPolicy, unknown } from "../support/harness";
 import { estimateStackCost, formatUsd } from "@ml-platform/aws-facts/pricing";
-import { BOOK, endpointStack, functionStack, notebookStack, TYPES } from "../../aws-facts/pricing/graph-builder";
+import {
+  BOOK,
+  endpointStack,
+  functionStack,
+  notebookStack,
+  TYPES,
+} from "../../aws-facts/pricing/graph-builder";
 
 /** A compliant stack: notebook, endpoint (min 1, max 3) and function, under a $400 budget. */
 function stack(overrides: { instanceType?: string; max?: number } = {}): CapturedResource[] {
@@ -226,21 +232,38 @@ describe("policy monthly-budget: resources it cannot price", () => {
   });
 
   it("rejects malformed acceptedUnpriced entries by index and rule, and does not honour them", async () => {
-    const result = await runStackPolicy(monthlyBudget, [alarm], {
+    // Shape errors come from the config's JSON schema (checked first, all at once) ...
+    const shape = await runStackPolicy(monthlyBudget, [alarm], {
+      config: {
+        acceptedUnpriced: [{ type: TYPES.alarm }, { resource: "x", reason: "y", note: "extra" }],
+      },
+    });
+    const shapeText = messages(shape).join("\n");
+    assert.match(shapeText, /acceptedUnpriced\[0\]" must have required property 'reason'/);
+    assert.match(shapeText, /acceptedUnpriced\[1\]" must NOT have additional properties/);
+    assert.match(
+      shapeText,
+      /rollback-alarm": monthly cost is unknown/,
+      "no malformed entry accepts the alarm",
+    );
+    // ... and the rules a schema cannot say from the policy's own check.
+    const rules = await runStackPolicy(monthlyBudget, [alarm], {
       config: {
         acceptedUnpriced: [
-          { type: TYPES.alarm },
           { type: TYPES.alarm, resource: "rollback-alarm", reason: "both" },
           { type: "MetricAlarm", reason: "not a token" },
-          { resource: "x", reason: "y", note: "extra" },
+          { type: TYPES.alarm, reason: "   " },
         ],
       },
     });
-    const text = messages(result).join("\n");
-    assert.match(text, /acceptedUnpriced\[0\]\.reason must say why/);
-    assert.match(text, /acceptedUnpriced\[1\] must name exactly one of type .* or resource/);
-    assert.match(text, /acceptedUnpriced\[2\]\.type must be a type token/);
-    assert.match(text, /acceptedUnpriced\[3\]\.note is not a known key/);
-    assert.match(text, /rollback-alarm": monthly cost is unknown/, "no malformed entry accepts the alarm");
+    const rulesText = messages(rules).join("\n");
+    assert.match(rulesText, /acceptedUnpriced\[0\] must name exactly one of type .* or resource/);
+    assert.match(rulesText, /acceptedUnpriced\[1\]\.type must be a type token/);
+    assert.match(rulesText, /acceptedUnpriced\[2\]\.reason must say why/);
+    assert.match(
+      rulesText,
+      /rollback-alarm": monthly cost is unknown/,
+      "no malformed entry accepts the alarm",
+    );
   });
 });
