@@ -7,7 +7,9 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createHash } from "node:crypto";
 import { wildcardMatches } from "@ml-platform/aws-facts/iam-document";
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 import type { CapturedResource, CapturedStack } from "../../tools/lib/resource-graph";
 import { DEFAULT_FIXTURES_PATH } from "../../tools/lib/data-source-fixtures";
 import { runProgram } from "../../tools/lib/program-runner";
@@ -228,6 +230,54 @@ describe("day-2 sequences (deploy A, then B)", function () {
       planUpdate(prod, resized).steps.map((s) => [s.kind, s.type]),
       [["update", T.instance]],
     );
+  });
+
+  describe("the first deploy of a new stack, given the model archive", () => {
+    let directory: string;
+    let archive: string;
+    before(() => {
+      directory = mkdtempSync(join(tmpdir(), "model-archive-"));
+      archive = join(directory, "model.tar.gz");
+      writeFileSync(archive, "not really a tarball, but bytes to upload");
+    });
+    after(() => rmSync(directory, { recursive: true, force: true }));
+
+    it("uploads it to the model's key in the project bucket before the model is created", async () => {
+      const stack = await deploy("dev", (c) => (c.endpoint.modelArchive = archive));
+      const object = one(stack, AWS_TYPES.s3BucketObjectv2);
+      assert.equal(object.inputs.bucket, one(stack, T.bucket).outputs.id);
+      assert.equal(object.inputs.key, "models/dog-breeds/v1/model.tar.gz");
+      const model = one(stack, T.model);
+      assert.ok(
+        model.propertyDependencies.primaryContainer!.includes(object.urn),
+        "the model must wait for the upload",
+      );
+      const container = model.inputs.primaryContainer as {
+        modelDataUrl: string;
+        environment: Record<string, string>;
+      };
+      assert.equal(
+        container.modelDataUrl,
+        `s3://${String(one(stack, T.bucket).outputs.id)}/models/dog-breeds/v1/model.tar.gz`,
+      );
+      // A changed archive changes the model (a replacement), so it rolls out.
+      assert.equal(
+        container.environment.MODEL_ARCHIVE_SHA256,
+        createHash("sha256").update(readFileSync(archive)).digest("hex"),
+      );
+    });
+
+    it("rejects a missing archive in the config, before anything is registered", async () => {
+      const result = await runProgram({
+        stack: "dev",
+        config: mutatedConfig((c) => (c.endpoint.modelArchive = join(directory, "missing.tar.gz")), "dev"),
+      });
+      assert.equal(result.ok, false);
+      assert.match(
+        result.ok ? "" : result.message,
+        /ml-platform:endpoint\.modelArchive: .*missing\.tar\.gz does not exist/,
+      );
+    });
   });
 
   describe("an account without a default VPC", () => {
