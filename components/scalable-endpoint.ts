@@ -45,11 +45,12 @@ export const SCALING_METRIC = "SageMakerVariantInvocationsPerInstance";
 /**
  * A SageMaker real-time endpoint serving a PyTorch model, with instance autoscaling on invocations per instance.
  *
- * - Model and EndpointConfiguration are auto-named (never `name`): a change creates a new configuration, updates the
- *   Endpoint in place, then deletes the old configuration.
- * - The Endpoint's name is `<base>-<digest of the variant shape>` so that an instance-type change, which
- *   UpdateEndpoint refuses on an autoscaled variant, becomes a create-before-delete replacement (see
- *   docs/architecture.md, "Changing the endpoint's instance type").
+ * - Model and EndpointConfiguration are auto-named (never `name`): a change creates a new configuration and updates
+ *   the Endpoint in place. The old ones are kept on delete (`retainOnDelete`), so an endpoint that auto-rollback
+ *   returned to them keeps working (docs/architecture.md, "Day 2").
+ * - The Endpoint's name is `<base>-<digest of the variant shape and auto-rollback>` so that an instance-type change,
+ *   which UpdateEndpoint refuses on an autoscaled variant, becomes a create-before-delete replacement (see
+ *   docs/architecture.md, "Changing the endpoint's instance type"). Grant invocation on {@link invokeArnPattern}.
  * - Scaling: an Application Auto Scaling target on `endpoint/<name>/variant/AllTraffic` and a TargetTrackingScaling
  *   policy wired to the target's outputs, with explicit cooldowns.
  * - Optional blue/green deployments that roll back on a CloudWatch alarm on the variant's Invocation5XXErrors.
