@@ -155,6 +155,12 @@ describe("TrainingHost", () => {
     assert.equal(placed.one(T.sg).inputs.vpcId, "vpc-0123456789abcdef0");
   });
 
+  it("without a subnet, puts the security group in the default VPC it looks up (a missing one fails at preview)", () => {
+    // Not left to EC2: accounts without a default VPC would only fail at launch, with VPCIdNotSpecified.
+    assert.equal(run.one(T.sg).inputs.vpcId, loadFixtures().defaultVpcId);
+    assert.equal(run.one(T.instance).inputs.subnetId, undefined);
+  });
+
   describe("validation", () => {
     const cases: [string, Partial<TrainingHostArgs>, string, RegExp][] = [
       ["SSH from the whole internet", { sshCidrs: ["0.0.0.0/0"] }, "sshCidrs[0]", /whole IPv4 internet/],
