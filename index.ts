@@ -85,6 +85,8 @@ const scalableEndpoint = new ScalableEndpoint(names.endpoint, {
   scaleInCooldownSeconds: endpoint.scaleInCooldownSeconds,
   scaleOutCooldownSeconds: endpoint.scaleOutCooldownSeconds,
   modelDataUrl,
+  // Uploaded before the model is created, so a new stack's first `up` needs no manual upload.
+  modelArchive: endpoint.modelArchive,
   imageTag: endpoint.imageTag,
   enableNetworkIsolation: endpoint.enableNetworkIsolation,
   blueGreen: endpoint.blueGreen,

@@ -2,6 +2,8 @@
  * The arguments of the ScalableEndpoint component: their types, their defaults (written once, in
  * {@link SCALABLE_ENDPOINT_DEFAULTS}) and the validator the component and the stack config both run.
  */
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { hasLocalInstanceStorage, type InstanceType } from "@ml-platform/aws-facts/instance-types";
 import { parseS3Url } from "@ml-platform/aws-facts/iam-policies";
@@ -85,6 +87,13 @@ export interface ScalableEndpointArgs {
    * An Output (e.g. built from a bucket resource) is checked when it resolves.
    */
   modelDataUrl: pulumi.Input<string>;
+  /**
+   * A local model archive (`.tar.gz`) to upload to `modelDataUrl` before the model is created, so that the first
+   * `pulumi up` of a new stack (whose bucket is still empty) works in one step instead of leaving the endpoint
+   * Creating until it fails. Its SHA-256 goes into the container environment (`MODEL_ARCHIVE_SHA256`), so a changed
+   * archive rolls out as a new model. Default: none (the artifact must already be at `modelDataUrl`).
+   */
+  modelArchive?: string;
   /** Deep Learning Container repository. Default: {@link SCALABLE_ENDPOINT_DEFAULTS.imageRepository}. */
   imageRepository?: string;
   /**
@@ -235,6 +244,19 @@ export const validateScalableEndpointArgs: ArgsValidator<ScalableEndpointArgs> =
     if (url !== undefined || args.modelDataUrl === undefined) {
       const problem = modelDataUrlProblem(url);
       if (problem) v.add("modelDataUrl", problem);
+    }
+  }
+  if (args.modelArchive !== undefined) {
+    if (typeof args.modelArchive !== "string" || !args.modelArchive.endsWith(".tar.gz")) {
+      v.add(
+        "modelArchive",
+        `must be the path of a .tar.gz model archive; got ${JSON.stringify(args.modelArchive)}`,
+      );
+    } else if (!existsSync(args.modelArchive)) {
+      v.add(
+        "modelArchive",
+        `${resolve(args.modelArchive)} does not exist (a relative path is read from the project directory)`,
+      );
     }
   }
   if (args.imageRepository !== undefined) {

@@ -62,6 +62,7 @@ const endpointSchema = z.strictObject({
   scaleInCooldownSeconds: z.number(),
   scaleOutCooldownSeconds: z.number(),
   modelDataUrl: z.string(),
+  modelArchive: z.string().optional(),
   imageTag: z.string().optional(),
   enableNetworkIsolation: z.boolean().optional(),
   blueGreen: blueGreenSchema.optional(),
