@@ -16,3 +16,4 @@ export * from "./profile";
 export * from "./scaling";
 export * from "./simulate";
 export * from "./stack";
+export * from "./config";
