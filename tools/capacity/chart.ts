@@ -3,7 +3,10 @@
  * axis), instances in service (right axis), with drops and throttles marked as shaded bands at the bottom.
  * Self-contained SVG 1.1 (no scripts, no external fonts), so browsers, GitHub and resvg render it alike.
  */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { ProfileResult, TimelineEntry } from "@ml-platform/aws-facts/capacity";
+import type { CapacitySection } from "./report";
 
 const WIDTH = 900;
 const HEIGHT = 360;
@@ -165,4 +168,27 @@ export function chartFileName(stack: string, profile: string, endpoint?: string)
     .filter(Boolean)
     .map((s) => slug(s!))
     .join("-")}.svg`;
+}
+
+/** Writes one chart per stack, endpoint and profile into `dir`; returns the files written. */
+export function writeCapacityCharts(
+  dir: string,
+  stacks: readonly { readonly stack: string; readonly capacity?: CapacitySection }[],
+): string[] {
+  mkdirSync(dir, { recursive: true });
+  const written: string[] = [];
+  for (const { stack, capacity } of stacks) {
+    if (capacity?.status !== "ok") continue;
+    for (const e of capacity.endpoints) {
+      for (const p of e.profiles) {
+        const file = join(
+          dir,
+          chartFileName(stack, p.name, capacity.endpoints.length > 1 ? e.endpoint : undefined),
+        );
+        writeFileSync(file, capacityChartSvg(stack, e.endpoint, p));
+        written.push(file);
+      }
+    }
+  }
+  return written;
 }

@@ -3,12 +3,12 @@
  * Runs the program for each stack under the mock runtime (as the offline preview does), reads the endpoint's
  * scaling and the function's concurrency from the captured resources, and replays the traffic profiles.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { parseProfile, type TrafficProfile } from "@ml-platform/aws-facts/capacity";
 import { REPO_ROOT, runProgram } from "../lib/program-runner";
-import { chartFileName, capacityChartSvg } from "./chart";
+import { writeCapacityCharts } from "./chart";
 import { readCapacitySettings, simulateCapacity, withProfile, type CapacitySection } from "./report";
 import { renderCapacity } from "./render-text";
 
@@ -132,20 +132,11 @@ async function main(argv: string[]): Promise<number> {
       exit = Math.max(exit, 1);
   }
   if (v.chart) {
-    mkdirSync(v.chart, { recursive: true });
-    for (const [stack, section] of sections) {
-      if (section.status !== "ok") continue;
-      for (const e of section.endpoints) {
-        for (const p of e.profiles) {
-          const file = join(
-            v.chart,
-            chartFileName(stack, p.name, section.endpoints.length > 1 ? e.endpoint : undefined),
-          );
-          writeFileSync(file, capacityChartSvg(stack, e.endpoint, p));
-          if (!v.json) process.stderr.write(`wrote ${file}\n`);
-        }
-      }
-    }
+    const files = writeCapacityCharts(
+      v.chart,
+      sections.map(([stack, capacity]) => ({ stack, capacity })),
+    );
+    if (!v.json) for (const file of files) process.stderr.write(`wrote ${file}\n`);
   }
   if (v.json) {
     const doc: CapacityJson = {

@@ -124,3 +124,18 @@ export function simulateCapacity(
     return { status: "error", message: (error as Error).message };
   }
 }
+
+/** The preview's capacity section for one stack: settings from its policy config, then the simulation. */
+export function capacitySection(
+  resources: readonly CapturedResource[],
+  policyConfigFile: string | null,
+  region: string,
+): CapacitySection {
+  let settings: CapacitySettings;
+  try {
+    settings = readCapacitySettings(policyConfigFile);
+  } catch (error) {
+    return { status: "error", message: (error as Error).message };
+  }
+  return simulateCapacity(resources, settings, region);
+}
