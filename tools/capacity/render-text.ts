@@ -131,6 +131,21 @@ export function renderCapacity(section: CapacitySection, options: { timelines?: 
   );
   for (const e of section.endpoints) {
     out.push(settingsLine(e), "", ...profileTable(e.profiles), "");
+    if (e.alternativeMetric) {
+      const alt = e.alternativeMetric;
+      out.push(
+        `On ${alt.metric} (equivalent target ${+alt.targetValue.toFixed(3)}) the same profiles would give:`,
+      );
+      for (const p of alt.profiles) {
+        const mine = e.profiles.find((x) => x.name === p.name);
+        out.push(
+          `  ${p.name}: scale-out decided ${clock(p.firstScaleOutDecisionSeconds)} (now ${clock(mine?.firstScaleOutDecisionSeconds ?? null)}), ` +
+            `dropped ${count(p.droppedRequests)} (now ${count(mine?.droppedRequests ?? 0)}), peak ${p.peakInstances}, ` +
+            `${p.instanceHours.toFixed(2)} instance-h`,
+        );
+      }
+      out.push("");
+    }
     if (options.timelines !== false) for (const p of e.profiles) out.push(...timelineLines(p), "");
     if (e.shortfalls.length === 0) out.push(`Verdict: absorbs ${checked}.`);
     for (const s of e.shortfalls) {

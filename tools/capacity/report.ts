@@ -9,7 +9,11 @@ import {
   CAPACITY_POLICY_NAME,
   capacityShortfalls,
   checkStackCapacity,
+  CONCURRENT_REQUESTS_PER_MODEL,
+  instanceCapacityFor,
+  INVOCATIONS_PER_INSTANCE,
   resolveCapacityConfig,
+  simulateProfile,
   type CapacityConfig,
   type CapacityLimits,
   type EndpointInputs,
@@ -68,6 +72,24 @@ export interface EndpointCapacityReport {
   readonly inputs: EndpointInputs;
   readonly assumptions: UsedAssumptions;
   readonly profiles: readonly ProfileResult[];
+  /**
+   * The same profiles on the other scaling metric, for comparison: an endpoint on InvocationsPerInstance target T
+   * is replayed on ConcurrentRequestsPerModel with the equivalent target (T / 60 requests/s per instance × the
+   * latency, by Little's law), and the reverse.
+   */
+  readonly alternativeMetric?: {
+    readonly metric: string;
+    readonly targetValue: number;
+    readonly profiles: readonly Pick<
+      ProfileResult,
+      | "name"
+      | "droppedRequests"
+      | "firstScaleOutDecisionSeconds"
+      | "firstScaleOutInServiceSeconds"
+      | "peakInstances"
+      | "instanceHours"
+    >[];
+  };
   /** Checked profiles over the limits: the figures and the fixes. */
   readonly shortfalls: readonly {
     readonly profile: string;
@@ -89,6 +111,39 @@ export type CapacitySection =
     }
   | { readonly status: "skipped"; readonly reason: string }
   | { readonly status: "error"; readonly message: string };
+
+function alternative(
+  inputs: EndpointInputs,
+  config: CapacityConfig,
+  region: string,
+): Pick<EndpointCapacityReport, "alternativeMetric"> {
+  const capacity = instanceCapacityFor(inputs.instanceType, config.assumptions);
+  if (!inputs.scaling || !capacity) return {};
+  const latencySeconds = capacity.latencyMs / 1000;
+  const toConcurrency = inputs.scaling.metric === INVOCATIONS_PER_INSTANCE;
+  const metric = toConcurrency ? CONCURRENT_REQUESTS_PER_MODEL : INVOCATIONS_PER_INSTANCE;
+  const targetValue = toConcurrency
+    ? (inputs.scaling.targetValue / 60) * latencySeconds
+    : (inputs.scaling.targetValue / latencySeconds) * 60;
+  const other = { ...inputs, scaling: { ...inputs.scaling, metric, targetValue } } as EndpointInputs;
+  return {
+    alternativeMetric: {
+      metric,
+      targetValue,
+      profiles: config.profiles.map((p) => {
+        const r = simulateProfile(other, capacity, config.assumptions, p, { region });
+        return {
+          name: r.name,
+          droppedRequests: r.droppedRequests,
+          firstScaleOutDecisionSeconds: r.firstScaleOutDecisionSeconds,
+          firstScaleOutInServiceSeconds: r.firstScaleOutInServiceSeconds,
+          peakInstances: r.peakInstances,
+          instanceHours: r.instanceHours,
+        };
+      }),
+    },
+  };
+}
 
 export function simulateCapacity(
   resources: readonly CapturedResource[],
@@ -113,6 +168,7 @@ export function simulateCapacity(
         inputs: e.inputs,
         assumptions: e.assumptions,
         profiles: e.profiles,
+        ...alternative(e.inputs, config, region),
         shortfalls: shortfalls
           .filter((s) => s.endpoint === e)
           .map((s) => ({ profile: s.profile.name, problems: [...s.problems], fixes: [...s.fixes] })),
