@@ -54,6 +54,14 @@ export function capacityJsonEntries(stack: string, section: CapacitySection): Re
   ];
 }
 
+/** Writes to stdout and waits until it is flushed (process.exit would cut a large JSON document short on a pipe). */
+function writeOut(text: string): Promise<void> {
+  return new Promise((resolve) => {
+    if (process.stdout.write(text)) resolve();
+    else process.stdout.once("drain", () => resolve());
+  });
+}
+
 async function main(argv: string[]): Promise<number> {
   let v;
   try {
@@ -143,10 +151,10 @@ async function main(argv: string[]): Promise<number> {
       schemaVersion: 1,
       stacks: sections.flatMap(([s, c]) => capacityJsonEntries(s, c)),
     };
-    process.stdout.write(JSON.stringify(doc, null, 2) + "\n");
+    await writeOut(JSON.stringify(doc, null, 2) + "\n");
   } else {
     for (const [stack, section] of sections)
-      process.stdout.write(`━━ Stack ${stack} ━━\n${renderCapacity(section)}\n\n`);
+      await writeOut(`━━ Stack ${stack} ━━\n${renderCapacity(section)}\n\n`);
   }
   return exit;
 }

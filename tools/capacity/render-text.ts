@@ -3,6 +3,7 @@
  * profile, and a compact timeline per profile (offered load and capacity as bars, instances in service as digits,
  * drops and throttles marked), one column per time bucket.
  */
+import { relative } from "node:path";
 import type { ProfileResult, TimelineEntry } from "@ml-platform/aws-facts/capacity";
 import type { CapacitySection, EndpointCapacityReport } from "./report";
 
@@ -127,7 +128,7 @@ export function renderCapacity(section: CapacitySection, options: { timelines?: 
       : "every profile";
   out.push(
     `Capacity (endpoint-capacity ${section.enforcementLevel}; limits: dropped ≤ ${section.limits.maxDroppedPercent}%, ` +
-      `throttled ≤ ${section.limits.maxThrottledPercent}% on ${checked}; ${section.configFile ?? "default profiles"})`,
+      `throttled ≤ ${section.limits.maxThrottledPercent}% on ${checked}; ${section.configFile ? relative(process.cwd(), section.configFile) : "default profiles"})`,
   );
   for (const e of section.endpoints) {
     out.push(settingsLine(e), "", ...profileTable(e.profiles), "");

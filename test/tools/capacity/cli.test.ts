@@ -88,6 +88,21 @@ describe("npm run capacity", function () {
     assert.deepEqual(readdirSync(join(dir, "charts")), ["dev-step.svg"]);
   });
 
+  it("prints the whole JSON document for prod's three profiles (over a megabyte on a pipe)", async () => {
+    const run = await runCapacityCli(["--stack", "prod", "--json"]);
+    assert.equal(run.code, 0, describeRun(run));
+    assert.ok(run.stdout.length > 1_000_000, `${run.stdout.length} characters`);
+    const doc = JSON.parse(run.stdout) as { stacks: { profiles: { name: string; timeline: unknown[] }[] }[] };
+    assert.deepEqual(
+      doc.stacks[0].profiles.map((p) => [p.name, p.timeline.length]),
+      [
+        ["steady", 360],
+        ["5x spike", 360],
+        ["daily peak", 8640],
+      ],
+    );
+  });
+
   it("prints the text report with the verdict for prod", async () => {
     const run = await runCapacityCli(["--stack", "prod"]);
     assert.equal(run.code, 0, describeRun(run));
