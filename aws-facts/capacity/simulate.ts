@@ -50,6 +50,9 @@ export interface ProfileResult {
   readonly firstScaleOutDecisionSeconds: number | null;
   /** When the first instance launched by a scale-out came in service; null if none. */
   readonly firstScaleOutInServiceSeconds: number | null;
+  /** From the first breach to the first scale-out decision, and to its first instance in service; null if none. */
+  readonly breachToScaleOutDecisionSeconds: number | null;
+  readonly breachToScaleOutInServiceSeconds: number | null;
   readonly peakInstances: number;
   readonly finalInstances: number;
   readonly instanceHours: number;
@@ -252,6 +255,7 @@ export function simulateProfile(
     durationSeconds,
   });
   const percent = (n: number) => (offered > 0 ? (100 * n) / offered : 0);
+  const since = (from: number | null, to: number | null) => (from === null || to === null ? null : to - from);
   return {
     name: profile.name,
     durationMinutes: profile.durationMinutes,
@@ -265,6 +269,8 @@ export function simulateProfile(
     firstBreachSeconds: firstBreach,
     firstScaleOutDecisionSeconds: firstScaleOut,
     firstScaleOutInServiceSeconds: firstScaleOutInService,
+    breachToScaleOutDecisionSeconds: since(firstBreach, firstScaleOut),
+    breachToScaleOutInServiceSeconds: since(firstBreach, firstScaleOutInService),
     peakInstances: peak,
     finalInstances: inService,
     instanceHours,

@@ -75,6 +75,8 @@ describe("capacity simulator: hand-computed cases", () => {
       assert.equal(r.firstBreachSeconds, breach);
       assert.equal(r.firstScaleOutDecisionSeconds, decision);
       assert.equal(r.firstScaleOutInServiceSeconds, inService);
+      assert.equal(r.breachToScaleOutDecisionSeconds, decision - breach); // 240 s: 3 datapoints + 60 s delay
+      assert.equal(r.breachToScaleOutInServiceSeconds, inService - breach); // 540 s
       assert.deepEqual(
         r.scalingActivities.map((a) => [a.t, a.from, a.to]),
         [[decision, 1, desired]],
