@@ -130,6 +130,13 @@ export const SimulationAssumptionsSchema = z.strictObject({
    * a short scale-out cooldown over-shoots while they start) or "inService". Unconfirmed.
    */
   scaleOutCapacityBasis: z.enum(["desired", "inService"]).default("desired"),
+  /**
+   * Whether target tracking acts on every evaluation while an alarm stays in ALARM (true), or only when the alarm
+   * enters ALARM. AWS documents neither; true lets it scale again once a cooldown ends while the metric is still
+   * above the target, as "scale out … unless either a larger scale out is triggered or the cooldown period ends"
+   * implies.
+   */
+  actWhileInAlarm: z.boolean().default(true),
   /** Whether a scale-in may happen during a scale-out cooldown. AWS is silent; default true (not blocked). */
   scaleInDuringScaleOutCooldown: z.boolean().default(true),
   /**

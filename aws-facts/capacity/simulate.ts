@@ -171,10 +171,13 @@ export function simulateProfile(
       for (const datapoint of metric.takePublished(t)) {
         if (firstBreach === null && datapoint.value !== undefined && datapoint.value > scaling!.targetValue)
           firstBreach = datapoint.start;
+        const [highBefore, lowBefore] = [high.state, low.state];
         const highState = high.evaluate(datapoint.value);
         const lowState = low.evaluate(datapoint.value);
-        if (highState === "ALARM") apply(policy.onHighAlarm(t, datapoint.value!, inService), t);
-        else if (lowState === "ALARM") apply(policy.onLowAlarm(t, datapoint.value!), t);
+        const acts = (state: string, before: string) =>
+          state === "ALARM" && (assumptions.actWhileInAlarm || before !== "ALARM");
+        if (acts(highState, highBefore)) apply(policy.onHighAlarm(t, datapoint.value!, inService), t);
+        else if (acts(lowState, lowBefore)) apply(policy.onLowAlarm(t, datapoint.value!), t);
       }
     }
     // 2. Instances whose start-up has elapsed come in service.

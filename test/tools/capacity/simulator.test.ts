@@ -107,6 +107,16 @@ describe("capacity simulator: hand-computed cases", () => {
       assert.deepEqual([scaleIn?.t, scaleIn?.to], [second + STARTUP + LOW_DATAPOINTS * 60 + DELAY, 3]);
     });
 
+    it("does not scale again while the alarm stays in ALARM when acting only on entering it", () => {
+      const r = run(endpoint({ scaling: scaling({ scaleOutCooldownSeconds: 60 }) }), p, {
+        actWhileInAlarm: false,
+      });
+      assert.deepEqual(
+        r.scalingActivities.filter((a) => a.direction === "out").map((a) => [a.t, a.to]),
+        [[alarmAfter(breach, HIGH_DATAPOINTS), 3]],
+      );
+    });
+
     it("reacts sooner on the 10-second concurrency metric (3 datapoints of 10 s)", () => {
       const target = 1; // concurrent requests per model
       const r = run(
