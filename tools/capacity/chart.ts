@@ -143,7 +143,7 @@ export function capacityChartSvg(stack: string, endpoint: string, profile: Profi
     `<g class="marks">${bands((e) => e.droppedRps, CHART_COLOURS.dropped, "dropped")}${bands((e) => e.throttledRps, CHART_COLOURS.throttled, "throttled")}</g>`,
     `<path class="capacity" d="${stepPath((e) => e.capacityRps, yRps)}" fill="none" stroke="${CHART_COLOURS.capacity}" stroke-width="1.5" stroke-dasharray="5,3"/>`,
     `<path class="instances" d="${stepPath((e) => e.inServiceInstances, yInst)}" fill="none" stroke="${CHART_COLOURS.instances}" stroke-width="1.5"/>`,
-    `<path class="offered" d="${stepPath((e) => e.offeredRps, yRps)}" fill="none" stroke="${CHART_COLOURS.offered}" stroke-width="2"/>`,
+    `<path class="offered" d="${stepPath((e) => e.offeredRps, yRps)}" fill="none" stroke="${CHART_COLOURS.offered}" stroke-width="4" stroke-opacity="0.6"/>`,
     `<path class="served" d="${stepPath((e) => e.servedRps, yRps)}" fill="none" stroke="${CHART_COLOURS.served}" stroke-width="1.5"/>`,
     `<g class="legend">`,
     ...legend.map(([cls, colour, text], i) => {
