@@ -82,6 +82,8 @@ const scalableEndpoint = new ScalableEndpoint(names.endpoint, {
   minCapacity: endpoint.minCapacity,
   maxCapacity: endpoint.maxCapacity,
   targetInvocationsPerInstance: endpoint.targetInvocationsPerInstance,
+  scalingMetric: endpoint.scalingMetric,
+  targetConcurrentRequestsPerModel: endpoint.targetConcurrentRequestsPerModel,
   scaleInCooldownSeconds: endpoint.scaleInCooldownSeconds,
   scaleOutCooldownSeconds: endpoint.scaleOutCooldownSeconds,
   modelDataUrl,

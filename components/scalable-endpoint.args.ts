@@ -68,6 +68,21 @@ export interface ScalableEndpointArgs {
    */
   targetInvocationsPerInstance?: number;
   /**
+   * What target tracking follows: `"invocationsPerInstance"` (1-minute `SageMakerVariantInvocationsPerInstance`,
+   * target `targetInvocationsPerInstance`) or `"concurrentRequestsPerModel"` (10-second
+   * `SageMakerVariantConcurrentRequestsPerModelHighResolution`, target `targetConcurrentRequestsPerModel`), which
+   * reacts to a spike in ~30 s instead of ~4 minutes
+   * (https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-add-code-define.html). AWS does not say
+   * whether CPU instance types emit it; check the metric exists in CloudWatch. `npm run capacity` shows the
+   * difference. Default: {@link SCALABLE_ENDPOINT_DEFAULTS.scalingMetric}.
+   */
+  scalingMetric?: string;
+  /**
+   * Target concurrent requests per model (in flight plus queued) for `concurrentRequestsPerModel`, > 0.
+   * Default: {@link SCALABLE_ENDPOINT_DEFAULTS.targetConcurrentRequestsPerModel}.
+   */
+  targetConcurrentRequestsPerModel?: number;
+  /**
    * Seconds after a scale-in before another scale-in, integer ≥ 0.
    * Default: {@link SCALABLE_ENDPOINT_DEFAULTS.scaleInCooldownSeconds} (the service's own default).
    */
@@ -137,10 +152,18 @@ export interface ScalableEndpointArgs {
 }
 
 /** Every default of {@link ScalableEndpointArgs}, written once (the JSDoc above cites these). */
+/** The values `scalingMetric` accepts. */
+export const SCALING_METRIC_NAMES: readonly string[] = [
+  "invocationsPerInstance",
+  "concurrentRequestsPerModel",
+];
+
 export const SCALABLE_ENDPOINT_DEFAULTS = {
   minCapacity: 1,
   maxCapacity: 2,
   targetInvocationsPerInstance: 100,
+  scalingMetric: "invocationsPerInstance",
+  targetConcurrentRequestsPerModel: 1,
   scaleInCooldownSeconds: 300,
   scaleOutCooldownSeconds: 60,
   autoscaling: true,
@@ -233,6 +256,22 @@ export const validateScalableEndpointArgs: ArgsValidator<ScalableEndpointArgs> =
         args.targetInvocationsPerInstance > 0,
       "targetInvocationsPerInstance",
       `must be a number > 0 (invocations per instance per minute); got ${JSON.stringify(args.targetInvocationsPerInstance)}`,
+    );
+  }
+  if (args.scalingMetric !== undefined) {
+    v.check(
+      SCALING_METRIC_NAMES.includes(args.scalingMetric),
+      "scalingMetric",
+      `must be one of ${SCALING_METRIC_NAMES.join(", ")}; got ${JSON.stringify(args.scalingMetric)}`,
+    );
+  }
+  if (args.targetConcurrentRequestsPerModel !== undefined) {
+    v.check(
+      typeof args.targetConcurrentRequestsPerModel === "number" &&
+        Number.isFinite(args.targetConcurrentRequestsPerModel) &&
+        args.targetConcurrentRequestsPerModel > 0,
+      "targetConcurrentRequestsPerModel",
+      `must be a number > 0 (concurrent requests per model); got ${JSON.stringify(args.targetConcurrentRequestsPerModel)}`,
     );
   }
   checkInteger(v, "scaleInCooldownSeconds", args.scaleInCooldownSeconds, 0, 86400, "seconds");

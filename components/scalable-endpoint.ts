@@ -1,3 +1,9 @@
+import {
+  CONCURRENT_REQUESTS_PER_MODEL_METRIC,
+  INVOCATIONS_PER_INSTANCE_METRIC,
+  SAGEMAKER_SERVICE_NAMESPACE,
+  SAGEMAKER_VARIANT_DIMENSION,
+} from "@ml-platform/aws-facts/autoscaling";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as aws from "@pulumi/aws";
@@ -39,8 +45,18 @@ export const SCALABLE_ENDPOINT_TYPE = "ml-platform:sagemaker:ScalableEndpoint";
 
 /** The one production variant's name. Explicit, because the scalable target's resourceId contains it. */
 export const VARIANT_NAME = "AllTraffic";
-export const SCALABLE_DIMENSION = "sagemaker:variant:DesiredInstanceCount";
-export const SCALING_METRIC = "SageMakerVariantInvocationsPerInstance";
+export const SCALABLE_DIMENSION = SAGEMAKER_VARIANT_DIMENSION;
+export const SCALING_METRIC = INVOCATIONS_PER_INSTANCE_METRIC;
+/**
+ * The predefined high-resolution metric: concurrent requests per model (queued ones included), emitted every
+ * 10 s, so scale-out reacts in ~30 s instead of minutes.
+ */
+export const HIGH_RESOLUTION_SCALING_METRIC = CONCURRENT_REQUESTS_PER_MODEL_METRIC;
+/** `scalingMetric` values and the predefined metric each selects. */
+export const SCALING_METRICS = {
+  invocationsPerInstance: SCALING_METRIC,
+  concurrentRequestsPerModel: HIGH_RESOLUTION_SCALING_METRIC,
+} as const;
 
 /**
  * A SageMaker real-time endpoint serving a PyTorch model, with instance autoscaling on invocations per instance.
@@ -238,7 +254,7 @@ export class ScalableEndpoint extends pulumi.ComponentResource {
       this.scalingTarget = new aws.appautoscaling.Target(
         `${name}-target`,
         {
-          serviceNamespace: "sagemaker",
+          serviceNamespace: SAGEMAKER_SERVICE_NAMESPACE,
           resourceId: pulumi.interpolate`endpoint/${this.endpoint.name}/variant/${VARIANT_NAME}`,
           scalableDimension: SCALABLE_DIMENSION,
           minCapacity,
@@ -257,8 +273,16 @@ export class ScalableEndpoint extends pulumi.ComponentResource {
           resourceId: this.scalingTarget.resourceId,
           scalableDimension: this.scalingTarget.scalableDimension,
           targetTrackingScalingPolicyConfiguration: {
-            targetValue: args.targetInvocationsPerInstance ?? DEFAULTS.targetInvocationsPerInstance,
-            predefinedMetricSpecification: { predefinedMetricType: SCALING_METRIC },
+            ...(args.scalingMetric === "concurrentRequestsPerModel"
+              ? {
+                  targetValue:
+                    args.targetConcurrentRequestsPerModel ?? DEFAULTS.targetConcurrentRequestsPerModel,
+                  predefinedMetricSpecification: { predefinedMetricType: HIGH_RESOLUTION_SCALING_METRIC },
+                }
+              : {
+                  targetValue: args.targetInvocationsPerInstance ?? DEFAULTS.targetInvocationsPerInstance,
+                  predefinedMetricSpecification: { predefinedMetricType: SCALING_METRIC },
+                }),
             scaleInCooldown: args.scaleInCooldownSeconds ?? DEFAULTS.scaleInCooldownSeconds,
             scaleOutCooldown: args.scaleOutCooldownSeconds ?? DEFAULTS.scaleOutCooldownSeconds,
             disableScaleIn: false,

@@ -59,6 +59,8 @@ const endpointSchema = z.strictObject({
   minCapacity: z.number(),
   maxCapacity: z.number(),
   targetInvocationsPerInstance: z.number(),
+  scalingMetric: z.string().optional(),
+  targetConcurrentRequestsPerModel: z.number().optional(),
   scaleInCooldownSeconds: z.number(),
   scaleOutCooldownSeconds: z.number(),
   modelDataUrl: z.string(),

@@ -3,6 +3,7 @@
  * min–max capacity (or the initial instance count) plus ML storage per instance; serverless variants by
  * duration and data processed.
  */
+import { SAGEMAKER_VARIANT_DIMENSION } from "../../autoscaling";
 import { AWS_TYPES } from "../../type-tokens";
 import { HOURS_PER_MONTH } from "../assumptions";
 import { num, obj, str, type GraphNode } from "../graph";
@@ -10,7 +11,7 @@ import type { Range } from "../lines";
 import { fmt, plural, type ResourcePricing, type StackEstimation } from "../pricer";
 
 /** The dimension a scalable target must scale to set a variant's instance count. */
-const VARIANT_INSTANCE_COUNT = "sagemaker:variant:DesiredInstanceCount";
+const VARIANT_INSTANCE_COUNT = SAGEMAKER_VARIANT_DIMENSION;
 
 export function priceEndpoint(r: ResourcePricing): void {
   const config = endpointConfigFor(r.stack, r.node);
