@@ -11,7 +11,7 @@ import {
   startPolicyPack,
   type PolicyAnalyzer,
   type StartPolicyPackOptions,
-} from "../../tools/lib/analyzer-client";
+} from "../../tools/analyzer";
 
 export const REPO = join(__dirname, "..", "..");
 export const POLICY_DIR = join(REPO, "policy");

@@ -1,6 +1,6 @@
 /**
  * The offline preview: for each stack, run the program under the mock runtime (tools/lib/program-runner.ts), send
- * the captured resources through the policy pack exactly as the CLI would (tools/lib/analyzer-client.ts), and
+ * the captured resources through the policy pack exactly as the CLI would (tools/analyzer/), and
  * estimate the monthly cost (aws-facts/pricing). Produces one PreviewReport; cli.ts prints it as text or
  * JSON (schema: preview-output.schema.json).
  *
@@ -21,7 +21,7 @@ import type {
   PolicyAnalyzer,
   PolicySeverity,
   PolicyViolation,
-} from "../lib/analyzer-client";
+} from "../analyzer";
 import { REPO_ROOT, runProgram, type RunProgramResult } from "../lib/program-runner";
 import { listStacks, readProject, StackConfigError, stackFilePath } from "../lib/stack-config";
 import type { CostSection } from "./cost";
@@ -308,7 +308,7 @@ export async function runPreview(options: PreviewOptions = {}): Promise<PreviewR
 
   // 2. Meanwhile, load the driver (gRPC, protobuf) and the estimator, and start the policy pack.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const driver: typeof import("../lib/analyzer-client") = require("../lib/analyzer-client");
+  const driver: typeof import("../analyzer") = require("../analyzer");
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { estimateCost }: typeof import("./cost") = require("./cost");
   let packStartupMs: number | null = null;
