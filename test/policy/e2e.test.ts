@@ -104,13 +104,17 @@ describe("policy pack end to end (CLI runner + gRPC)", function () {
 
   it("Analyze: unknown values fail closed or defer per policy", async () => {
     await pack().configure({ all: "mandatory" });
-    const failClosed = await pack().analyze(protectedNotebook({ ...notebookInputs(), rootAccess: ENGINE_UNKNOWN_SENTINEL }));
+    const failClosed = await pack().analyze(
+      protectedNotebook({ ...notebookInputs(), rootAccess: ENGINE_UNKNOWN_SENTINEL }),
+    );
     const [closed] = byPolicy(failClosed.violations, "notebook-no-root-access");
     assert.equal(closed.enforcementLevel, "mandatory");
     assert.equal(closed.skippedOnUnknown, false);
     assert.match(closed.message, /rootAccess is unknown during preview, and this policy fails closed/);
 
-    const deferred = await pack().analyze(protectedNotebook({ ...notebookInputs(), kmsKeyId: ENGINE_UNKNOWN_SENTINEL }));
+    const deferred = await pack().analyze(
+      protectedNotebook({ ...notebookInputs(), kmsKeyId: ENGINE_UNKNOWN_SENTINEL }),
+    );
     const [skipped] = byPolicy(deferred.violations, "notebook-kms-encryption");
     // The runtime downgrades a policy that hit an unknown to advisory, even under `all: mandatory`.
     assert.equal(skipped.enforcementLevel, "advisory");
