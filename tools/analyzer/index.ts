@@ -12,11 +12,13 @@ export {
   listPolicyConfigStacks,
   parsePolicyConfig,
   PolicyConfig,
+  policyPackConfigSource,
   readPolicyConfigFile,
   readStackPolicyConfig,
   reconciledLevel,
   reconcilePolicyConfig,
   stackPolicyConfigPath,
+  type PolicyDefinition,
   type PolicyPackConfigSource,
 } from "./policy-config";
 export { findProvider } from "./protocol";

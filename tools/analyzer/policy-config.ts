@@ -249,3 +249,41 @@ export function reconciledLevel(reconciled: ReconciledPolicyConfig, policyName: 
   if (!level) throw new Error(`${policyName} is not a policy of the reconciled config`);
   return level;
 }
+
+/** A policy as a pack defines it in code (`@pulumi/policy`'s Policy): enough to reconcile config without gRPC. */
+export interface PolicyDefinition {
+  readonly name: string;
+  readonly enforcementLevel?: EnforcementLevel;
+  readonly configSchema?: {
+    readonly properties: Readonly<Record<string, unknown>>;
+    readonly required?: readonly string[];
+  };
+}
+
+/**
+ * The pack as GetAnalyzerInfo would describe it, from its policies in code: each policy's level falls back to the
+ * pack's default level, as @pulumi/policy reports it. Lets in-process tools (the docs generator, tests) reconcile
+ * and validate a config exactly as Configure does.
+ */
+export function policyPackConfigSource(
+  packName: string,
+  policies: readonly PolicyDefinition[],
+  packEnforcementLevel: EnforcementLevel = "advisory",
+): PolicyPackConfigSource {
+  return {
+    name: packName,
+    policies: policies.map((p) => ({
+      name: p.name,
+      enforcementLevel: p.enforcementLevel ?? packEnforcementLevel,
+      ...(p.configSchema
+        ? {
+            configSchema: {
+              properties: p.configSchema.properties as Record<string, Record<string, unknown>>,
+              required: [...(p.configSchema.required ?? [])],
+            },
+          }
+        : {}),
+    })),
+    initialConfig: {},
+  };
+}
