@@ -76,7 +76,10 @@ export interface StackAnalysis {
 export interface StackAnalysisOptions {
   /** How many resources to have in flight (default 16); results keep registration order. */
   readonly concurrency?: number;
-  /** Call Remediate before Analyze, as the engine does (default true). */
+  /**
+   * Call Remediate before Analyze, as the engine does. Default: when a policy is at the `remediate` level in the
+   * config last sent (else by its own level); the pack runs no remediation otherwise, so the calls are skipped.
+   */
   readonly remediate?: boolean;
 }
 
@@ -87,6 +90,8 @@ export interface StackAnalysisOptions {
  */
 export class PolicyAnalyzer {
   private info: AnalyzerInfo | undefined;
+  /** Whether the config last sent with Configure puts any policy at the `remediate` level. */
+  private remediateConfigured: boolean | undefined;
   private closed: Promise<void> | undefined;
 
   /** @internal Use {@link startPolicyPack}. */
@@ -180,6 +185,9 @@ export class PolicyAnalyzer {
             : parsePolicyConfig(config);
     const info = await this.getAnalyzerInfo();
     const reconciled = reconcilePolicyConfig(info, given);
+    this.remediateConfigured = Object.values(reconciled.config).some(
+      (e) => e.enforcementLevel === "remediate",
+    );
     // The CLI skips Configure when there is nothing to send.
     if (Object.keys(reconciled.config).length === 0) return reconciled;
     const req = new analyzerPb.ConfigureAnalyzerRequest();
@@ -300,10 +308,14 @@ export class PolicyAnalyzer {
   ): Promise<StackAnalysis> {
     const given = "resources" in stack ? stack.resources : stack;
     const concurrency = options.concurrency ?? 16;
-    const remediated: RemediateResult[] =
-      options.remediate === false
-        ? []
-        : await this.inParallel(given, concurrency, (r, p) => this.remediate(r, p));
+    const info = await this.getAnalyzerInfo();
+    const remediate =
+      options.remediate ??
+      this.remediateConfigured ??
+      info.policies.some((p) => p.enforcementLevel === "remediate");
+    const remediated: RemediateResult[] = !remediate
+      ? []
+      : await this.inParallel(given, concurrency, (r, p) => this.remediate(r, p));
     const resources = given.map((r, i) =>
       remediated[i]?.remediations.length
         ? withRemediatedInputs(

@@ -159,6 +159,23 @@ describe("analyzer client: Remediate before Analyze, as the engine does", functi
     assert.deepEqual(result.properties, { name: "/aws/lambda/f", retentionInDays: 7 });
   });
 
+  it("remediates a captured stack only when a policy is at the remediate level in the config sent", async () => {
+    await analyzer.configure({ all: "mandatory" });
+    const strict = await analyzer.analyzeCapturedStack([logGroup(7)]);
+    assert.deepEqual(strict.remediations, []);
+    assert.deepEqual(
+      strict.violations.map((v) => [v.policyName, v.enforcementLevel]),
+      [["log-retention-30-days", "mandatory"]],
+    );
+    await analyzer.configure({ all: "mandatory", "log-retention-30-days": "remediate" });
+    const fixed = await analyzer.analyzeCapturedStack([logGroup(7)]);
+    assert.deepEqual(
+      fixed.remediations.map((r) => r.policyName),
+      ["log-retention-30-days"],
+    );
+    assert.deepEqual(fixed.violations, []);
+  });
+
   it("reports a remediation that reads an unknown value as an advisory finding, and deploys the inputs as given", async () => {
     const result = await analyzer.remediate(instance({ metadataOptions: ENGINE_UNKNOWN_SENTINEL }));
     assert.deepEqual(
