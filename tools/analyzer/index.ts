@@ -15,7 +15,6 @@ export {
   policyPackConfigSource,
   readPolicyConfigFile,
   readStackPolicyConfig,
-  reconciledLevel,
   reconcilePolicyConfig,
   stackPolicyConfigPath,
   type PolicyDefinition,

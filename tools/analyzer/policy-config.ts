@@ -243,13 +243,6 @@ export function reconcilePolicyConfig(
   };
 }
 
-/** The level in effect for one policy after {@link reconcilePolicyConfig}. */
-export function reconciledLevel(reconciled: ReconciledPolicyConfig, policyName: string): EnforcementLevel {
-  const level = reconciled.config[policyName]?.enforcementLevel;
-  if (!level) throw new Error(`${policyName} is not a policy of the reconciled config`);
-  return level;
-}
-
 /** A policy as a pack defines it in code (`@pulumi/policy`'s Policy): enough to reconcile config without gRPC. */
 export interface PolicyDefinition {
   readonly name: string;
