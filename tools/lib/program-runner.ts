@@ -14,7 +14,7 @@ import { fork } from "node:child_process";
 import { existsSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import type { CapturedResource, CapturedStack } from "./resource-graph";
-import { readProject, readStackConfig, StackConfigError } from "./stack-config";
+import { readProject, readStackFile, StackFileError } from "./stack-files";
 
 /** The repository root: the default project dir. */
 export const REPO_ROOT = resolve(__dirname, "..", "..");
@@ -132,7 +132,7 @@ export async function runProgram(options: RunProgramOptions): Promise<RunProgram
     if (options.config) {
       config = { ...project.configDefaults, ...qualifyKeys(options.config, project.name) };
     } else {
-      const stackConfig = readStackConfig(projectDir, options.stack, project, options.configFile);
+      const stackConfig = readStackFile(projectDir, options.stack, project, options.configFile);
       config = { ...stackConfig.config };
       secretKeys = [...stackConfig.secretKeys];
       diagnostics.push(...stackConfig.warnings);
@@ -159,7 +159,7 @@ export async function runProgram(options: RunProgramOptions): Promise<RunProgram
       dryRun: options.dryRun ?? true,
     };
   } catch (err) {
-    if (err instanceof StackConfigError) return failure(err.kind, err.message, started, diagnostics);
+    if (err instanceof StackFileError) return failure(err.kind, err.message, started, diagnostics);
     return failure("setup", (err as Error).message, started, diagnostics);
   }
   return runChild(projectDir, request, options.timeoutMs ?? 120_000, started, diagnostics);
