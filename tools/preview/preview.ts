@@ -26,6 +26,7 @@ import { REPO_ROOT, runProgram, type RunProgramResult } from "../lib/program-run
 import { listStacks, readProject, StackConfigError, stackFilePath } from "../lib/stack-config";
 import type { CostSection } from "./cost";
 import { displayType, keyInputs, optionFlags } from "./plan";
+import { graphFields, type GraphFields } from "./diff/graph-json";
 
 export const PREVIEW_SCHEMA_VERSION = 1;
 
@@ -75,7 +76,7 @@ export interface ReportedViolation {
   readonly skippedOnUnknown: boolean;
 }
 
-export interface ReportedResource {
+export interface ReportedResource extends GraphFields {
   readonly urn: string;
   readonly type: string;
   readonly displayType: string;
@@ -173,6 +174,7 @@ function reportResource(r: CapturedResource): ReportedResource {
     flags: optionFlags(r),
     inputs: r.inputs,
     options: r.options,
+    ...graphFields(r),
   };
 }
 
