@@ -1,6 +1,6 @@
 /**
- * What the engine derives from a registration beyond its inputs, for the capturing mock monitor: the alias URNs a
- * resource answers to (its own aliases plus those inherited from its parent's aliases, as the engine's step
+ * What the engine derives from a registration beyond its inputs, for the capturing mock monitor: content hashes of
+ * file assets, the alias URNs a resource answers to (its own aliases plus those inherited from its parent's aliases, as the engine's step
  * generator computes them) and the input paths that hold secrets.
  *
  * Alias rules, from pulumi/pulumi pkg/resource/deploy/step_generator.go (`generateAliases`, `inheritedChildAlias`):
@@ -10,6 +10,8 @@
  * https://github.com/pulumi/pulumi/blob/master/pkg/resource/deploy/step_generator.go
  */
 import type { Alias } from "@pulumi/pulumi/proto/alias_pb";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
@@ -121,4 +123,49 @@ export function secretPaths(wire: unknown, prefix = ""): string[] {
   if (obj[SIG_KEY] === SIG_SECRET) return [prefix];
   if (typeof obj[SIG_KEY] === "string") return "value" in obj ? secretPaths(obj.value, prefix) : [];
   return Object.entries(obj).flatMap(([k, v]) => secretPaths(v, prefix ? `${prefix}.${k}` : k));
+}
+
+const SIG_ASSET = "c44067f5952c0a294b673a41bacd8c17";
+const SIG_ARCHIVE = "0def7320c3a5731c473e5ecbe6d01bc7";
+const fileHashes = new Map<string, string | undefined>();
+
+function fileHash(path: string): string | undefined {
+  if (!fileHashes.has(path)) {
+    try {
+      fileHashes.set(path, createHash("sha256").update(readFileSync(path)).digest("hex"));
+    } catch {
+      fileHashes.set(path, undefined);
+    }
+  }
+  return fileHashes.get(path);
+}
+
+/**
+ * Adds the content `hash` the engine records for file assets and archives (Pulumi's wire format has the field), so
+ * that two checkouts of the same code compare equal although their paths differ, and a changed file does not.
+ */
+export function withAssetHashes(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withAssetHashes);
+  if (value === null || typeof value !== "object") return value;
+  const obj = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) out[k] = withAssetHashes(v);
+  const sig = obj[SIG_KEY];
+  if ((sig === SIG_ASSET || sig === SIG_ARCHIVE) && typeof obj.path === "string" && obj.hash === undefined) {
+    const hash = fileHash(obj.path);
+    if (hash) out.hash = hash;
+  }
+  return out;
+}
+
+/** Assets and archives compared as the engine compares them: by content hash when there is one, not by path. */
+export function assetsByHash(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(assetsByHash);
+  if (value === null || typeof value !== "object") return value;
+  const obj = value as Record<string, unknown>;
+  const sig = obj[SIG_KEY];
+  if ((sig === SIG_ASSET || sig === SIG_ARCHIVE) && typeof obj.hash === "string") {
+    return { [SIG_KEY]: sig, hash: obj.hash };
+  }
+  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, assetsByHash(v)]));
 }

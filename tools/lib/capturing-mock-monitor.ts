@@ -12,7 +12,7 @@ import * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import { dirname } from "node:path";
 import type { CapturedResource, CapturedResourceOptions } from "./resource-graph";
 import { answerInvoke, mockResourceState, UnansweredInvokeError, type MockAwsContext } from "./mock-aws";
-import { aliasUrns, secretPaths } from "./capture-aliases";
+import { aliasUrns, secretPaths, withAssetHashes } from "./capture-aliases";
 
 // The protobuf Struct class must come from the same google-protobuf copy the Pulumi SDK uses.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -146,7 +146,7 @@ export class CapturingMonitor extends MockMonitor {
       const parent = req.getParent();
       const custom = req.getCustom();
       const urn = this.engineUrn(parent, type, name);
-      const inputs = plainObject(req.getObject());
+      const inputs = withAssetHashes(plainObject(req.getObject())) as Record<string, unknown>;
       const aliases = aliasUrns(
         { stack: this.stackName, project: this.project, parent, type, name },
         urn,

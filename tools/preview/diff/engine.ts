@@ -11,6 +11,7 @@
  */
 import { replacementFactsFor } from "@ml-platform/aws-facts/replacement";
 import type { CapturedResource } from "../../lib/resource-graph";
+import { assetsByHash } from "../../lib/capture-aliases";
 import { forcingInputs, replacementOrder, withoutIgnored } from "./replacement";
 import type { ChainLink, InputChange, Operation, ResourceDiff } from "./types";
 import {
@@ -201,18 +202,20 @@ export function diffGraphs(
     }
     effectiveInputs.set(r.urn, effective);
     const facts = replacementFactsFor(r.type);
-    const leaves = withoutIgnored(changedLeaves(old.inputs, effective), r.options.ignoreChanges);
+    const oldInputs = assetsByHash(old.inputs) as Props;
+    const newInputs = assetsByHash(effective) as Props;
+    const leaves = withoutIgnored(changedLeaves(oldInputs, newInputs), r.options.ignoreChanges);
     const forced = forcingInputs({
       facts,
-      oldInputs: old.inputs,
-      newInputs: effective,
+      oldInputs,
+      newInputs,
       oldOutputs: old.outputs,
       newOutputs: r.outputs,
       changes: leaves,
       options: r.options,
     });
     const operation: Operation = forced.length ? "replace" : leaves.length ? "update" : "same";
-    const order = operation === "replace" ? replacementOrder(facts, effective, r.options) : undefined;
+    const order = operation === "replace" ? replacementOrder(facts, newInputs, r.options) : undefined;
     const changes = leaves.map((leaf) =>
       inputChange(leaf, r.secretPaths ?? old.secretPaths, forced, [
         ...(from.get(String(leaf.path[0])) ?? []),
