@@ -88,7 +88,10 @@ describe("change preview CLI", function () {
     assert.match(markdown, /\| prod \| changed \| 0 \| 4 \| 4 \| 0 \|/);
     assert.match(markdown, /\| dev \| unchanged \|/);
     assert.match(markdown, /<details><summary><b>prod<\/b>/);
-    assert.match(markdown, /```diff\n[\s\S]*\+- aws:sagemaker:Endpoint {2}ml-platform-prod-endpoint {2}replace/);
+    assert.match(
+      markdown,
+      /```diff\n[\s\S]*\+- aws:sagemaker:Endpoint {2}ml-platform-prod-endpoint {2}replace/,
+    );
   });
 
   it("bad base options are usage errors (exit 2) that name the flag", async () => {
