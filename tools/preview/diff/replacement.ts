@@ -153,5 +153,10 @@ export function replacementOrder(
       reason: `"${facts.autoNamed}" is set by the program, not auto-named (${rule.source})`,
     };
   }
-  return { order: "create-before-delete", reason: "auto-named: the new resource is created first" };
+  return {
+    order: "create-before-delete",
+    reason: facts?.autoNamed
+      ? `"${facts.autoNamed}" is auto-named: the new resource is created first`
+      : "Pulumi's default: the new resource is created first",
+  };
 }
