@@ -7,7 +7,7 @@
  *   Ctrl-C). Its dependencies: `npm ci` when its package-lock.json differs from the working tree's; otherwise a
  *   node_modules of links into the working tree's (see linkNodeModules), which takes milliseconds.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import {
   existsSync,
   lstatSync,
@@ -25,6 +25,19 @@ import type { PreviewReport } from "../preview";
 import { PreviewUsageError } from "../preview";
 
 export class BaseError extends PreviewUsageError {}
+
+/** The base's build, install and preview processes still running. */
+const running = new Set<ChildProcess>();
+
+function stopRunning(): void {
+  for (const child of running) {
+    try {
+      if (child.pid) process.kill(-child.pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  }
+}
 
 /** Reads and checks a saved preview report. */
 export function readBaseJson(file: string): PreviewReport {
@@ -61,11 +74,15 @@ function run(
   cwd: string,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
+    // Its own process group, so that an interrupted run can stop the whole tree (build, preview, policy pack).
     const child = spawn(cmd, args, {
       cwd,
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, FORCE_COLOR: "0" },
+      detached: true,
     });
+    running.add(child);
+    child.on("close", () => running.delete(child));
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -175,6 +192,7 @@ export async function checkoutBase(ref: string, repoRoot: string): Promise<GitBa
     process.off("SIGTERM", onSignal);
   };
   const onSignal = (signal: NodeJS.Signals) => {
+    stopRunning();
     cleanup();
     process.kill(process.pid, signal);
   };

@@ -145,6 +145,16 @@ export function diffWarnings(
         source: REPLACEMENT_FACTS.rules.explicitNameCollision.source,
       });
     }
+    if (d.custom && (d.operation === "update" || d.operation === "replace") && !facts) {
+      warnings.push({
+        kind: "unknown-type",
+        urn: d.urn,
+        name: d.name,
+        message:
+          `no replacement facts for ${d.type}: shown as ${d.operation === "replace" ? "replaced (replaceOnChanges)" : "updated in place"}, ` +
+          `which a live preview may contradict; add the type to aws-facts/replacement/replacement-facts.json`,
+      });
+    }
     warnings.push(...endpointWarnings(d, newGraph));
     if (destructive && old)
       for (const value of vanishingIdentities(d, old, now)) vanishing.push({ value, diff: d });

@@ -4,8 +4,8 @@
  * project's own `--json` preview. Checked in text, JSON (against the schema) and markdown.
  */
 import { strict as assert } from "node:assert";
-import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Ajv from "ajv";
@@ -118,5 +118,39 @@ describe("change preview CLI", function () {
       ["dev"],
     );
     assert.doesNotMatch(worktrees(), /ml-platform-base-/);
+  });
+
+  it("--base: Ctrl-C while the base is previewed removes the worktree and stops its processes", async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        "-r",
+        join(ROOT, "tools/lib/esbuild-register.js"),
+        join(ROOT, "tools/preview/cli.ts"),
+        "--base",
+        "HEAD",
+      ],
+      { cwd: ROOT, stdio: "ignore" },
+    );
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on("exit", (_code, signal) => resolve(signal)),
+    );
+    const worktree = () =>
+      /ml-platform-base-\w+/.exec(
+        spawnSync("git", ["worktree", "list"], { cwd: ROOT, encoding: "utf8" }).stdout,
+      )?.[0];
+    let name: string | undefined;
+    for (let i = 0; i < 200 && !name; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      name = worktree();
+    }
+    assert.ok(name, "the worktree appeared");
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill("SIGINT");
+    assert.equal(await exited, "SIGINT");
+    assert.equal(worktree(), undefined);
+    assert.equal(existsSync(join(tmpdir(), name)), false);
+    const leftovers = spawnSync("pgrep", ["-f", name], { encoding: "utf8" }).stdout.trim();
+    assert.equal(leftovers, "", "no process of the base preview left");
   });
 });

@@ -231,3 +231,14 @@ describe("diff engine rules", () => {
     assert.deepEqual(child, ["urn:pulumi:dev::p::my:s3:Bucket$aws:s3/bucket:Bucket::old-bucket-data"]);
   });
 });
+
+describe("diff engine rules for types without facts", () => {
+  it("a change of a type with no replacement facts is an update, with a warning saying so", () => {
+    const a = [res("aws:sqs/queue:Queue", "q", { delaySeconds: 0 })];
+    const b = [res("aws:sqs/queue:Queue", "q", { delaySeconds: 5 })];
+    assert.equal(diffResources(a, b)[0].operation, "update");
+    const [w] = warningsOf(a, b);
+    assert.equal(w.kind, "unknown-type");
+    assert.match(w.message, /no replacement facts for aws:sqs\/queue:Queue/);
+  });
+});

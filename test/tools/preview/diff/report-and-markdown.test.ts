@@ -51,6 +51,16 @@ describe("change report", function () {
     assert.equal(report.stacks.find((s) => s.stack === "dev")?.status, "unchanged");
   });
 
+  it("--show-same lists the unchanged resources too; by default they are only counted", () => {
+    const hidden = buildChangeReport(dev, dev, BASE).stacks[0];
+    assert.equal(hidden.status, "unchanged");
+    assert.deepEqual(hidden.resources, []);
+    assert.equal(hidden.counts.same, dev.stacks[0].resources.length);
+    const shown = buildChangeReport(dev, dev, BASE, { showSame: true }).stacks[0];
+    assert.equal(shown.resources.length, dev.stacks[0].resources.length);
+    assert.ok(shown.resources.every((r) => r.operation === "same"));
+  });
+
   it("a stack removed: every resource deleted", () => {
     const report = buildChangeReport(devAndStaging, dev, BASE);
     const staging = report.stacks.find((s) => s.stack === "staging")!;
