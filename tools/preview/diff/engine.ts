@@ -16,14 +16,12 @@ import { forcingInputs, replacementOrder, withoutIgnored } from "./replacement";
 import type { ChainLink, InputChange, Operation, ResourceDiff } from "./types";
 import {
   changedLeaves,
-  deepEqual,
   formatPath,
   isSecretPath,
   isPlainObject,
   maskSecrets,
   SECRET,
   UNKNOWN,
-  valueAt,
   type LeafChange,
 } from "./values";
 
@@ -61,6 +59,17 @@ export function computedIdentities(r: CapturedResource): Map<string, string> {
     out.set(key, value);
   }
   return out;
+}
+
+/**
+ * An unset `region` means the provider's, which the captured outputs record: comparing with it makes unset and the
+ * provider's own region the same, as the provider's region rule does.
+ */
+function withRegion(inputs: Props, r: CapturedResource, regional: boolean | undefined): Props {
+  const region = r.outputs?.region;
+  return regional && inputs.region === undefined && typeof region === "string"
+    ? { ...inputs, region }
+    : inputs;
 }
 
 /** Rewrites the string leaves of `value`: carried values substituted, unknown ones replaced by the marker. */
@@ -117,7 +126,11 @@ function inputChange(
 ): InputChange {
   const path = formatPath(leaf.path);
   const secret = isSecretPath(leaf.path, secrets);
-  const mask = (v: unknown) => (v === undefined ? undefined : secret ? SECRET : maskSecrets(v, []));
+  // Secrets nested inside a changed value (a whole block added or removed) are masked too.
+  const nested = (secrets ?? [])
+    .filter((p) => p.startsWith(path) && p.length > path.length)
+    .map((p) => p.slice(path.length).replace(/^\./, ""));
+  const mask = (v: unknown) => (v === undefined ? undefined : secret ? SECRET : maskSecrets(v, nested));
   return {
     path,
     ...(leaf.old !== undefined ? { old: mask(leaf.old) } : {}),
@@ -202,8 +215,8 @@ export function diffGraphs(
     }
     effectiveInputs.set(r.urn, effective);
     const facts = replacementFactsFor(r.type);
-    const oldInputs = assetsByHash(old.inputs) as Props;
-    const newInputs = assetsByHash(effective) as Props;
+    const oldInputs = withRegion(assetsByHash(old.inputs) as Props, old, facts?.regional);
+    const newInputs = withRegion(assetsByHash(effective) as Props, r, facts?.regional);
     const leaves = withoutIgnored(changedLeaves(oldInputs, newInputs), r.options.ignoreChanges);
     const forced = forcingInputs({
       facts,
@@ -283,5 +296,3 @@ function outputState(
 export function isEmptyDiff(diffs: readonly ResourceDiff[]): boolean {
   return diffs.every((d) => d.operation === "same");
 }
-
-export { deepEqual, valueAt };

@@ -132,6 +132,10 @@ describe("diff engine rules", () => {
     const [d] = diffResources(a, b);
     assert.deepEqual(d.changes, [{ path: "environment.variables.TOKEN", old: SECRET, new: SECRET }]);
     assert.doesNotMatch(JSON.stringify(d), /token/);
+    // A whole block added: the secret inside it is masked, the rest shown.
+    const before = [res(AWS_TYPES.lambdaFunction, "fn", {})];
+    const [added] = diffResources(before, b);
+    assert.deepEqual(added.changes, [{ path: "environment", new: { variables: { TOKEN: SECRET } } }]);
   });
 
   it("a region change replaces; unset and the provider's own region are the same", () => {
@@ -145,7 +149,7 @@ describe("diff engine rules", () => {
     ];
     const same = [res(AWS_TYPES.cloudwatchLogGroup, "logs", { region: "us-east-1" })];
     const other = [res(AWS_TYPES.cloudwatchLogGroup, "logs", { region: "eu-west-1" })];
-    assert.equal(diffResources(a, same)[0].operation, "update");
+    assert.equal(diffResources(a, same)[0].operation, "same");
     assert.deepEqual(diffResources(a, other)[0].forcedBy, ["region"]);
   });
 
