@@ -116,18 +116,22 @@ export function diffWarnings(
         message: `${d.name} is protected and would be ${verb(d)}: the real \`pulumi up\` fails until it is unprotected`,
       });
     }
+    const facts = replacementFactsFor(d.type);
+    const old = oldGraph.get(oldUrnOf(d));
+    const now = newGraph.get(d.urn);
+    // retainOnDelete: the engine drops the old resource from the stack but leaves it (and its data) in AWS.
+    const retained = (d.operation === "delete" ? old : (now ?? old))?.options.retainOnDelete === true;
     if (destructive && d.stateful) {
       warnings.push({
         kind: "stateful",
         urn: d.urn,
         name: d.name,
-        message: `stateful ${d.name} would be ${verb(d)}: ${d.stateful}`,
+        message: retained
+          ? `stateful ${d.name} would be ${verb(d)}; retainOnDelete keeps the old one (and its data) in AWS, outside the stack`
+          : `stateful ${d.name} would be ${verb(d)}: ${d.stateful}`,
       });
     }
-    const facts = replacementFactsFor(d.type);
     const named = facts?.autoNamed;
-    const old = oldGraph.get(oldUrnOf(d));
-    const now = newGraph.get(d.urn);
     if (
       d.operation === "replace" &&
       d.replaceOrder === "create-before-delete" &&

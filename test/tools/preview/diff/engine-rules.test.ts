@@ -246,3 +246,12 @@ describe("diff engine rules for types without facts", () => {
     assert.match(w.message, /no replacement facts for aws:sqs\/queue:Queue/);
   });
 });
+
+describe("diff engine rules: retained resources", () => {
+  it("a stateful resource deleted with retainOnDelete is flagged as kept in AWS", () => {
+    const key = res(AWS_TYPES.kmsKey, "key", {}, { options: { ...OPTIONS, retainOnDelete: true } });
+    const [w] = warningsOf([key], []);
+    assert.equal(w.kind, "stateful");
+    assert.match(w.message, /retainOnDelete keeps the old one/);
+  });
+});
