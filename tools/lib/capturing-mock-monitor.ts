@@ -12,6 +12,7 @@ import * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import { dirname } from "node:path";
 import type { CapturedResource, CapturedResourceOptions } from "./resource-graph";
 import { answerInvoke, mockResourceState, UnansweredInvokeError, type MockAwsContext } from "./mock-aws";
+import { aliasUrns, secretPaths, withAssetHashes } from "./capture-aliases";
 
 // The protobuf Struct class must come from the same google-protobuf copy the Pulumi SDK uses.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -91,6 +92,9 @@ interface RegisterRequest {
   hasRetainondelete(): boolean;
   getRetainondelete(): boolean;
   getDeletebeforereplace(): boolean;
+  getDeletebeforereplacedefined(): boolean;
+  getAliasesList(): import("@pulumi/pulumi/proto/alias_pb").Alias[];
+  getAliasurnsList(): string[];
   getReplaceonchangesList(): string[];
   getProvider(): string;
   getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
@@ -104,6 +108,8 @@ interface RegisterRequest {
 export class CapturingMonitor extends MockMonitor {
   readonly captured: CapturedResource[] = [];
   private readonly byUrn = new Map<string, number>();
+  /** Alias URNs per registered URN, for children that inherit their parent's aliases. */
+  private readonly aliasesByUrn = new Map<string, string[]>();
   /** Failures of the harness (unanswered data sources), reported as setup errors ahead of the program's error. */
   readonly setupErrors: Error[] = [];
   stackOutputs: Record<string, unknown> = {};
@@ -140,7 +146,16 @@ export class CapturingMonitor extends MockMonitor {
       const parent = req.getParent();
       const custom = req.getCustom();
       const urn = this.engineUrn(parent, type, name);
-      const inputs = plainObject(req.getObject());
+      const inputs = withAssetHashes(plainObject(req.getObject())) as Record<string, unknown>;
+      const aliases = aliasUrns(
+        { stack: this.stackName, project: this.project, parent, type, name },
+        urn,
+        req.getAliasesList(),
+        req.getAliasurnsList(),
+        (parent && this.aliasesByUrn.get(parent)) || [],
+      );
+      this.aliasesByUrn.set(urn, aliases);
+      const secrets = secretPaths(req.getObject()?.toJavaScript());
       let id = "";
       let outputs: Record<string, unknown> = {};
       let wireState: Record<string, unknown> = {};
@@ -172,6 +187,7 @@ export class CapturingMonitor extends MockMonitor {
         ignoreChanges: req.getIgnorechangesList(),
         retainOnDelete: req.hasRetainondelete() ? req.getRetainondelete() : false,
         deleteBeforeReplace: req.getDeletebeforereplace(),
+        ...(req.getDeletebeforereplacedefined() ? { deleteBeforeReplaceSet: true } : {}),
         replaceOnChanges: req.getReplaceonchangesList(),
         ...(req.getProvider() ? { provider: req.getProvider() } : {}),
         ...(customTimeouts ? { customTimeouts } : {}),
@@ -187,6 +203,8 @@ export class CapturingMonitor extends MockMonitor {
         inputs,
         outputs,
         options,
+        ...(aliases.length ? { aliases } : {}),
+        ...(secrets.length ? { secretPaths: secrets } : {}),
       };
       this.byUrn.set(urn, this.captured.length);
       this.captured.push(resource);

@@ -13,6 +13,7 @@ import type {
 import type { CapturedResource } from "../lib/resource-graph";
 import type { CapacitySection } from "../capacity/report";
 import type { CostSection } from "./cost";
+import { graphFields, type GraphFields } from "./diff/graph-json";
 import { displayType, keyInputs, optionFlags } from "./plan";
 
 export const PREVIEW_SCHEMA_VERSION = 1;
@@ -49,7 +50,7 @@ export interface ReportedRemediation {
   readonly changes: readonly PropertyChange[];
 }
 
-export interface ReportedResource {
+export interface ReportedResource extends GraphFields {
   readonly urn: string;
   readonly type: string;
   readonly displayType: string;
@@ -154,6 +155,7 @@ export function reportResource(r: CapturedResource): ReportedResource {
     flags: optionFlags(r),
     inputs: r.inputs,
     options: r.options,
+    ...graphFields(r),
   };
 }
 
