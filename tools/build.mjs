@@ -2,7 +2,7 @@
 // (policy/bin/index.js).
 // Run with `npm run build`.
 import { build } from "esbuild";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, realpathSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -11,7 +11,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 /**
  * Modules the SDK's Node runtime config imports but a Lambda function never runs, each bundled as a smaller
  * module that keeps what Lambda does use. Every entry names the import it replaces (matched exactly, wherever it
- * is imported from), the file bundled instead (which says why) and the module's own contract kept by it.
+ * is imported from) and the file bundled instead, which says why that is safe and exports what the SDK imports
+ * (esbuild fails the build if an import finds no matching export).
  * `test/lambda/bundle-cuts.test.ts` checks that the replaced code is absent and the function still works.
  */
 export const LAMBDA_MODULE_REPLACEMENTS = [
@@ -78,6 +79,12 @@ export const lambdaBuildOptions = {
   // with `Dynamic require of "node:https" is not supported`.
   mainFields: ["module", "main"],
   plugins: [replaceModules(), builtinsWithoutFacade()],
+  // builtinsWithoutFacade needs process.getBuiltinModule; say so at load rather than fail on its first use.
+  banner: {
+    js:
+      'if (typeof process.getBuiltinModule !== "function") throw new Error("the inference function needs ' +
+      'Node.js 20.16 or later (22.3 or later on Node 22): process.getBuiltinModule is missing");',
+  },
   minify: true,
   sourcemap: false,
   metafile: true,
@@ -115,5 +122,9 @@ export async function buildPolicyPack() {
   });
 }
 
-// Builds when run (`node tools/build.mjs`), not when the bench imports the Lambda options.
-if (process.argv[1] === fileURLToPath(import.meta.url)) await Promise.all([buildLambda(), buildPolicyPack()]);
+// Builds when run (`node tools/build.mjs`), not when `npm run bench:lambda` imports the Lambda options. Real
+// paths, since the ES module loader resolves symlinks and process.argv[1] does not.
+const runDirectly =
+  process.argv[1] !== undefined &&
+  realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+if (runDirectly) await Promise.all([buildLambda(), buildPolicyPack()]);
