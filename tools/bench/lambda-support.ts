@@ -97,7 +97,10 @@ const LOGGER_STUB = stub(
 const METRICS_STUB = stub(
   "@aws-lambda-powertools/metrics",
   'export const MetricUnit = { Milliseconds: "Milliseconds", Count: "Count" };' +
-    "export class Metrics { addMetric() {} publishStoredMetrics() {} serializeMetrics() { return {}; } clearMetrics() {} }",
+    // Every method lambda/observability.ts calls, so that nothing throws (a throw would cost more than Metrics).
+    "export class Metrics { addMetric() {} publishStoredMetrics() {} isDisabled() { return true; } " +
+    "hasStoredMetrics() { return false; } serializeMetrics() { return {}; } clearMetrics() {} clearDimensions() {} " +
+    "clearMetadata() {} }",
 );
 
 export interface Variant {
