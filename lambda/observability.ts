@@ -2,10 +2,10 @@
 // invocation. Logging and metrics are one concern, kept apart from the request path in index.ts.
 //
 // Both go to stdout on a success (Logger writes INFO there, WARN and ERROR to stderr; Metrics writes EMF to
-// stdout). Each Powertools write goes through its own node:console Console and a stream write, which on the warm
-// path cost more than building the two records (see `npm run bench:lambda`). So on a success both lines leave in
-// one stdout write, through Powertools' own extension points: a Logger subclass whose printLog keeps the line
-// it would have printed, and a Metrics subclass that serialises the stored metrics as publishStoredMetrics does.
+// stdout). Each Powertools write goes through its own node:console Console (argument formatting, an error
+// listener added and removed) and then a stream write. On a success both lines leave in one stdout write
+// instead, through Powertools' own extension points: a Logger subclass whose printLog keeps the line it would
+// have printed, and a Metrics subclass that serialises the stored metrics as publishStoredMetrics does.
 // The bytes are the same two newline-terminated JSON lines; a pipe keeps no write boundaries, so CloudWatch
 // Logs, which takes one log event per line of stdout, sees the same two events as from two writes.
 // Under POWERTOOLS_DEV, Powertools prints through the global console with indentation, so nothing is combined.
@@ -15,6 +15,7 @@ import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { isDevMode } from "@aws-lambda-powertools/commons/utils/env";
 import { FlatLogFormatter } from "./log-format";
 
+/** True when every value is a string, number or boolean: what the function's log line always holds. */
 function isFlatRecord(record: Record<string, unknown>): boolean {
   for (const key in record) {
     const type = typeof record[key];

@@ -68,6 +68,8 @@ export function builtinsWithoutFacade() {
 
 /** The Lambda bundle's esbuild options (also used by `npm run bench:lambda` to build its variants). */
 export const lambdaBuildOptions = {
+  // Paths in meta.json relative to the repository root, wherever the build is started from.
+  absWorkingDir: root,
   entryPoints: [join(root, "lambda/index.ts")],
   outfile: join(root, "dist/lambda/index.mjs"),
   bundle: true,

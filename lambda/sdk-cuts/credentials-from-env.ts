@@ -6,6 +6,21 @@
 // first link is the only one that ever answers there. Without them the SDK call fails with
 // CredentialsProviderError, which the function reports as a deployment problem.
 import { fromEnv } from "@aws-sdk/credential-provider-env";
+import { memoize } from "@smithy/core/config";
 
-/** Same signature as the chain's `defaultProvider`: the client's runtime config calls it with its own config. */
-export const defaultProvider: typeof fromEnv = (init) => fromEnv(init);
+/** The chain renews credentials that expire within 5 minutes (credentialsTreatedAsExpired). */
+const REFRESH_BEFORE_EXPIRY_MS = 300_000;
+
+/**
+ * Same signature as the chain's `defaultProvider`, which the client's runtime config calls with its own config.
+ * Memoised as the chain memoises: the environment is read once, and again only for credentials that carry an
+ * expiration (AWS_CREDENTIAL_EXPIRATION) close at hand, or when the SDK forces a refresh.
+ */
+export const defaultProvider: typeof fromEnv = (init) =>
+  memoize(
+    fromEnv(init),
+    (credentials) =>
+      credentials.expiration !== undefined &&
+      credentials.expiration.getTime() - Date.now() < REFRESH_BEFORE_EXPIRY_MS,
+    (credentials) => credentials.expiration !== undefined,
+  );

@@ -141,6 +141,27 @@ describe("lambda bundle: credentials come from the environment", function () {
     }
   });
 
+  it("reads them once per instance, and again only when they expire within 5 minutes, as the default chain does", async () => {
+    const tokensSeen = async (expiration: string | undefined): Promise<string[]> => {
+      const restore = setEnv({ AWS_SESSION_TOKEN: "first-token", AWS_CREDENTIAL_EXPIRATION: expiration });
+      try {
+        const handler = await importHandler();
+        fn.emulator.reset();
+        assert.equal((await invoke(handler, { url: IMAGE })).response.statusCode, 200);
+        process.env.AWS_SESSION_TOKEN = "second-token";
+        assert.equal((await invoke(handler, { url: IMAGE })).response.statusCode, 200);
+        return fn.emulator.requests.map((r) => String(r.headers["x-amz-security-token"]));
+      } finally {
+        restore();
+      }
+    };
+    assert.deepEqual(await tokensSeen(undefined), ["first-token", "first-token"]);
+    const inAnHour = new Date(Date.now() + 3_600_000).toISOString();
+    assert.deepEqual(await tokensSeen(inAnHour), ["first-token", "first-token"]);
+    const inOneMinute = new Date(Date.now() + 60_000).toISOString();
+    assert.deepEqual(await tokensSeen(inOneMinute), ["first-token", "second-token"]);
+  });
+
   it("does not fall back to a shared credentials file: without environment credentials it reports a deployment problem", async () => {
     // A file the SDK's default chain would have used (ini provider, default profile).
     const dir = mkdtempSync(join(tmpdir(), "lambda-creds-"));
