@@ -19,6 +19,17 @@ export interface ProjectBucketArgs {
   protect?: boolean;
   /** Let `pulumi destroy` delete a non-empty bucket. Default: {@link PROJECT_BUCKET_DEFAULTS.forceDestroy} (keep your data). */
   forceDestroy?: boolean;
+  /**
+   * Log every request to the bucket (S3 server access logging) into a log bucket the component creates, encrypted,
+   * versioned, public-access-blocked and TLS-only like the bucket itself. Default:
+   * {@link PROJECT_BUCKET_DEFAULTS.accessLogs}.
+   */
+  accessLogs?: boolean;
+  /**
+   * Days to keep each access log object, 1-3650 (with `accessLogs`).
+   * Default: {@link PROJECT_BUCKET_DEFAULTS.accessLogRetentionDays}.
+   */
+  accessLogRetentionDays?: number;
   /** Tags for every taggable child. Default: none. */
   tags?: Record<string, string>;
 }
@@ -28,12 +39,15 @@ export const PROJECT_BUCKET_DEFAULTS = {
   noncurrentVersionDays: 90,
   forceDestroy: false,
   protect: false,
+  accessLogs: false,
+  accessLogRetentionDays: 365,
 } as const;
 
 /** Every problem with the arguments (see {@link ArgsValidator}). */
 export const validateProjectBucketArgs: ArgsValidator<ProjectBucketArgs> = (args) => {
   const v = new ArgProblems();
   checkInteger(v, "noncurrentVersionDays", args.noncurrentVersionDays, 1, 3650, "days");
+  checkInteger(v, "accessLogRetentionDays", args.accessLogRetentionDays, 1, 3650, "days");
   checkTags(v, args.tags);
   return [...v.items];
 };

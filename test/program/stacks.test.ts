@@ -114,7 +114,16 @@ describe("the program with the real stack files", function () {
     });
 
     it("prod: counts by type (plus the rollback alarm and one SSH rule)", () => {
-      assert.deepEqual(prod.countsByType(), { ...common, [T.alarm]: 1, [T.ingress]: 1 });
+      // prod also has the access-log bucket with its own settings and delivery, and the log group's key.
+      const logBucket = [T.bucket, T.sse, T.versioning, T.pab, T.bucketPolicy, T.ownership, T.lifecycleRules];
+      assert.deepEqual(prod.countsByType(), {
+        ...common,
+        [T.alarm]: 1,
+        [T.ingress]: 1,
+        ...Object.fromEntries(logBucket.map((type) => [type, 2])),
+        [T.bucketLogging]: 1,
+        [T.key]: 3,
+      });
     });
 
     for (const stackName of ["dev", "prod"]) {
@@ -144,6 +153,8 @@ describe("the program with the real stack files", function () {
         if (stackName === "prod") {
           expectedChildren[T.endpointComponent]!.push(T.alarm);
           expectedChildren[T.trainingComponent]!.push(T.ingress);
+          expectedChildren[T.projectBucket]!.push(...CHILDREN[T.projectBucket]!, T.bucketLogging);
+          expectedChildren[T.functionComponent]!.push(T.key);
         }
         for (const [componentType, childTypes] of Object.entries(expectedChildren)) {
           const component = graph.one(componentType);
@@ -174,7 +185,10 @@ describe("the program with the real stack files", function () {
         assert.equal(out.functionName, graph.one(T.fn).outputs.name);
         assert.equal(out.aliasArn, graph.one(T.alias).outputs.arn);
         assert.equal(out.trainingHostId, graph.one(T.instance).outputs.id);
-        assert.equal(out.bucketName, graph.one(T.bucket).outputs.bucket);
+        assert.equal(
+          out.bucketName,
+          graph.one(T.bucket, `ml-platform-${graph.stack.stack}-artifacts`).outputs.bucket,
+        );
         assert.match(String(out.notebookUrl), /^https:\/\/.+\.notebook\.us-east-1\.sagemaker\.aws$/);
       }
       assert.equal(dev.stack.outputs.functionName, "ml-platform-dev-inference");
@@ -218,7 +232,7 @@ describe("the program with the real stack files", function () {
 
     it("the notebook role: project bucket, project-prefixed SageMaker work, PassRole on the training role only", () => {
       const policy = prod.one(T.rolePolicy, "ml-platform-prod-notebook-policy");
-      const bucketArn = prod.one(T.bucket).outputs.arn as string;
+      const bucketArn = prod.one(T.bucket, "ml-platform-prod-artifacts").outputs.arn as string;
       const trainingRoleArn = prod.one(T.role, "ml-platform-prod-notebook-training-role").outputs.arn;
       assert.deepEqual(prod.statement(policy, "ProjectBucketObjects"), {
         Sid: "ProjectBucketObjects",
@@ -467,9 +481,10 @@ describe("the program with the real stack files", function () {
 
     it("encryption: bucket SSE, notebook KMS, encrypted gp3 root volume", () => {
       for (const graph of [dev, prod]) {
-        assert.deepEqual(graph.one(T.sse).inputs.rules, [
-          { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
-        ]);
+        assert.deepEqual(
+          graph.one(T.sse, `ml-platform-${graph.stack.stack}-artifacts-encryption`).inputs.rules,
+          [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+        );
         assert.equal(
           graph.one(T.notebook).inputs.kmsKeyId,
           graph.one(T.key, `ml-platform-${graph.stack.stack}-notebook-key`).outputs.arn,
@@ -482,17 +497,51 @@ describe("the program with the real stack files", function () {
 
     it("the bucket blocks public access and refuses non-TLS requests", () => {
       for (const graph of [dev, prod]) {
-        const pab = graph.one(T.pab).inputs;
+        const pab = graph.one(T.pab, `ml-platform-${graph.stack.stack}-artifacts-public-access-block`).inputs;
         assert.deepEqual(
           [pab.blockPublicAcls, pab.blockPublicPolicy, pab.ignorePublicAcls, pab.restrictPublicBuckets],
           [true, true, true, true],
         );
-        const deny = graph.statements(graph.one(T.bucketPolicy))[0]!;
+        const deny = graph.statements(
+          graph.one(T.bucketPolicy, `ml-platform-${graph.stack.stack}-artifacts-tls-only`),
+        )[0]!;
         assert.deepEqual(
           [deny.Effect, deny.Condition],
           ["Deny", { Bool: { "aws:SecureTransport": "false" } }],
         );
       }
+    });
+
+    it("prod logs every bucket request into a protected log bucket; dev has none", () => {
+      assert.equal(dev.ofType(T.bucketLogging).length, 0);
+      const source = prod.one(T.bucket, "ml-platform-prod-artifacts");
+      const logBucket = prod.one(T.bucket, "ml-platform-prod-artifacts-access-logs");
+      const delivery = prod.one(T.bucketLogging);
+      assert.deepEqual(
+        [delivery.inputs.bucket, delivery.inputs.targetBucket, delivery.inputs.targetPrefix],
+        [source.outputs.id, logBucket.outputs.id, "access-logs/"],
+      );
+      assert.deepEqual(delivery.propertyDependencies.targetBucket, [logBucket.urn]);
+      assert.equal(logBucket.options.protect, true);
+      const [allowLogging] = prod.statements(
+        prod.one(T.bucketPolicy, "ml-platform-prod-artifacts-access-logs-policy"),
+      );
+      assert.deepEqual(allowLogging!.Condition, {
+        ArnLike: { "aws:SourceArn": source.outputs.arn },
+        StringEquals: { "aws:SourceAccount": "123456789012" },
+      });
+    });
+
+    it("prod encrypts the function's log group with a protected, rotating key CloudWatch Logs may use", () => {
+      assert.equal(dev.one(T.logGroup).inputs.kmsKeyId, undefined);
+      const key = prod.one(T.key, "ml-platform-prod-inference-logs-key");
+      const group = prod.one(T.logGroup);
+      assert.equal(group.inputs.kmsKeyId, key.outputs.arn);
+      assert.deepEqual([key.inputs.enableKeyRotation, key.options.protect], [true, true]);
+      const logs = prod.statement(key, "CloudWatchLogsUse");
+      assert.deepEqual(logs.Condition, {
+        ArnEquals: { "kms:EncryptionContext:aws:logs:arn": [group.outputs.arn] },
+      });
     });
 
     it("security groups: no ingress in dev, SSH only from the VPN range in prod, explicit HTTPS egress", () => {
