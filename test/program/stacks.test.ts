@@ -512,38 +512,6 @@ describe("the program with the real stack files", function () {
       }
     });
 
-    it("prod logs every bucket request into a protected log bucket; dev has none", () => {
-      assert.equal(dev.ofType(T.bucketLogging).length, 0);
-      const source = prod.one(T.bucket, "ml-platform-prod-artifacts");
-      const logBucket = prod.one(T.bucket, "ml-platform-prod-artifacts-access-logs");
-      const delivery = prod.one(T.bucketLogging);
-      assert.deepEqual(
-        [delivery.inputs.bucket, delivery.inputs.targetBucket, delivery.inputs.targetPrefix],
-        [source.outputs.id, logBucket.outputs.id, "access-logs/"],
-      );
-      assert.deepEqual(delivery.propertyDependencies.targetBucket, [logBucket.urn]);
-      assert.equal(logBucket.options.protect, true);
-      const [allowLogging] = prod.statements(
-        prod.one(T.bucketPolicy, "ml-platform-prod-artifacts-access-logs-policy"),
-      );
-      assert.deepEqual(allowLogging!.Condition, {
-        ArnLike: { "aws:SourceArn": source.outputs.arn },
-        StringEquals: { "aws:SourceAccount": "123456789012" },
-      });
-    });
-
-    it("prod encrypts the function's log group with a protected, rotating key CloudWatch Logs may use", () => {
-      assert.equal(dev.one(T.logGroup).inputs.kmsKeyId, undefined);
-      const key = prod.one(T.key, "ml-platform-prod-inference-logs-key");
-      const group = prod.one(T.logGroup);
-      assert.equal(group.inputs.kmsKeyId, key.outputs.arn);
-      assert.deepEqual([key.inputs.enableKeyRotation, key.options.protect], [true, true]);
-      const logs = prod.statement(key, "CloudWatchLogsUse");
-      assert.deepEqual(logs.Condition, {
-        ArnEquals: { "kms:EncryptionContext:aws:logs:arn": [group.outputs.arn] },
-      });
-    });
-
     it("security groups: no ingress in dev, SSH only from the VPN range in prod, explicit HTTPS egress", () => {
       assert.equal(dev.ofType(T.ingress).length, 0);
       const ssh = prod.one(T.ingress);
