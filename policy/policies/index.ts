@@ -18,6 +18,12 @@ import { sagemakerPolicies } from "./sagemaker";
 import { s3Policies } from "./s3";
 import { protectPolicies } from "./protect";
 import { budgetPolicies } from "./budget";
+import { kmsPolicies } from "./kms";
+import { s3LoggingPolicies } from "./s3-logging";
+import { s3VersioningPolicies } from "./s3-versioning";
+import { s3TlsPolicies } from "./s3-tls";
+import { logsPolicies } from "./logs";
+import { sagemakerModelPolicies } from "./sagemaker-model";
 
 export const allPolicies: readonly PlatformPolicy[] = withExemptionTagCheck([
   // Must-have rules (mandatory by default).
@@ -33,6 +39,12 @@ export const allPolicies: readonly PlatformPolicy[] = withExemptionTagCheck([
   ...sagemakerPolicies,
   ...s3Policies,
   ...protectPolicies,
+  ...kmsPolicies,
+  ...s3LoggingPolicies,
+  ...s3VersioningPolicies,
+  ...s3TlsPolicies,
+  ...logsPolicies,
+  ...sagemakerModelPolicies,
   // Cost (advisory by default, mandatory in config/prod.json).
   ...budgetPolicies,
 ]);
