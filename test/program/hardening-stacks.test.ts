@@ -75,4 +75,8 @@ describe("the program's hardening in the real stack files", function () {
       ArnEquals: { "kms:EncryptionContext:aws:logs:arn": [group.outputs.arn] },
     });
   });
+
+  it("both stacks' models are network-isolated (the stack files leave enableNetworkIsolation at its default)", () => {
+    for (const g of [dev, prod]) assert.equal(g.one(T.model).inputs.enableNetworkIsolation, true);
+  });
 });
