@@ -4,12 +4,14 @@ import { renderPolicy, tlsOnlyBucketPolicy } from "@ml-platform/aws-facts/iam-po
 import { createAccessLogBucket } from "./lib/access-log-bucket";
 import { throwIfInvalid } from "./lib/validation";
 import {
+  ACCESS_LOG_BUCKET_SUFFIX,
   PROJECT_BUCKET_DEFAULTS,
   validateProjectBucketArgs,
   type ProjectBucketArgs,
 } from "./project-bucket.args";
 
 export {
+  ACCESS_LOG_BUCKET_SUFFIX,
   PROJECT_BUCKET_DEFAULTS,
   validateProjectBucketArgs,
   type ProjectBucketArgs,
@@ -34,7 +36,7 @@ export class ProjectBucket extends pulumi.ComponentResource {
   readonly accessLogBucket?: aws.s3.Bucket;
 
   constructor(name: string, args: ProjectBucketArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-    throwIfInvalid(PROJECT_BUCKET_TYPE, name, validateProjectBucketArgs(args));
+    throwIfInvalid(PROJECT_BUCKET_TYPE, name, validateProjectBucketArgs(args, { name }));
     super(PROJECT_BUCKET_TYPE, name, {}, opts);
     const tags = { ...args.tags, "ml-platform:component": PROJECT_BUCKET_TYPE };
 
@@ -98,7 +100,7 @@ export class ProjectBucket extends pulumi.ComponentResource {
     );
 
     if (args.accessLogs ?? PROJECT_BUCKET_DEFAULTS.accessLogs) {
-      this.accessLogBucket = createAccessLogBucket(this, `${name}-access-logs`, {
+      this.accessLogBucket = createAccessLogBucket(this, `${name}${ACCESS_LOG_BUCKET_SUFFIX}`, {
         source: this.bucket,
         retentionDays: args.accessLogRetentionDays ?? PROJECT_BUCKET_DEFAULTS.accessLogRetentionDays,
         forceDestroy: args.forceDestroy ?? PROJECT_BUCKET_DEFAULTS.forceDestroy,

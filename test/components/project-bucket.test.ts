@@ -145,6 +145,16 @@ describe("ProjectBucket", () => {
       for (const urn of names(run)) assert.ok(names(logged).includes(urn), `${urn} changed`);
     });
 
+    it("rejects a name too long for the log bucket's auto-name (63 characters in all)", async () => {
+      // 63 - "-access-logs".length (12) - the auto-name's "-<7 hex>" (8) = 43.
+      const ok = await runWithMocks(() => new ProjectBucket("b".repeat(43), { accessLogs: true }));
+      assert.equal(ok.error, undefined, String(ok.error));
+      const failed = await runWithMocks(() => new ProjectBucket("b".repeat(44), { accessLogs: true }));
+      assert.match((failed.error as Error).message, /name: "b{44}" is too long for accessLogs.*at most 43/);
+      const withoutLogs = await runWithMocks(() => new ProjectBucket("b".repeat(44)));
+      assert.equal(withoutLogs.error, undefined, String(withoutLogs.error));
+    });
+
     it("rejects an out-of-range log retention", async () => {
       const failed = await runWithMocks(
         () => new ProjectBucket("b", { accessLogs: true, accessLogRetentionDays: 0 }),
