@@ -50,6 +50,8 @@ export const AWS_TYPES = {
   rdsInstance: "aws:rds/instance:Instance",
   s3AccountPublicAccessBlock: "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock",
   s3Bucket: "aws:s3/bucket:Bucket",
+  s3BucketLogging: "aws:s3/bucketLogging:BucketLogging",
+  s3BucketLoggingV2: "aws:s3/bucketLoggingV2:BucketLoggingV2",
   s3BucketLifecycleConfiguration: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
   s3BucketLifecycleConfigurationV2: "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
   s3BucketObject: "aws:s3/bucketObject:BucketObject",

@@ -164,6 +164,10 @@ export function renderPolicyDocs(
     "**Config.** Every property has a default, which the CLI fills in. Values set in `policy/config/<stack>.json` " +
       "are shown per stack.",
     "",
+    "**Peer packs.** How these rules compare with Pulumi's AWSGuard, Checkov and cdk-nag on the resource types the " +
+      "stacks use, and the peer rules deliberately not adopted (with why): " +
+      "[policy-comparison.md](policy-comparison.md).",
+    "",
     "## Summary",
     "",
     `| Policy | Family | Severity | ${stacks.join(" | ")} | What it checks |`,

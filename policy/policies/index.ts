@@ -19,6 +19,12 @@ import { s3Policies } from "./s3";
 import { protectPolicies } from "./protect";
 import { budgetPolicies } from "./budget";
 import { capacityPolicies } from "./capacity";
+import { kmsPolicies } from "./kms";
+import { s3LoggingPolicies } from "./s3-logging";
+import { s3VersioningPolicies } from "./s3-versioning";
+import { s3TlsPolicies } from "./s3-tls";
+import { logsPolicies } from "./logs";
+import { sagemakerModelPolicies } from "./sagemaker-model";
 
 export const allPolicies: readonly PlatformPolicy[] = withExemptionTagCheck([
   // Must-have rules (mandatory by default).
@@ -34,6 +40,12 @@ export const allPolicies: readonly PlatformPolicy[] = withExemptionTagCheck([
   ...sagemakerPolicies,
   ...s3Policies,
   ...protectPolicies,
+  ...kmsPolicies,
+  ...s3LoggingPolicies,
+  ...s3VersioningPolicies,
+  ...s3TlsPolicies,
+  ...logsPolicies,
+  ...sagemakerModelPolicies,
   // Cost (advisory by default, mandatory in config/prod.json).
   ...budgetPolicies,
   // Capacity (advisory by default, mandatory in config/prod.json).

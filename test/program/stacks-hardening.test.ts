@@ -31,9 +31,10 @@ describe("the program with the real stack files", function () {
 
     it("encryption: bucket SSE, notebook KMS, encrypted gp3 root volume", () => {
       for (const graph of [dev, prod]) {
-        assert.deepEqual(graph.one(T.sse).inputs.rules, [
-          { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
-        ]);
+        assert.deepEqual(
+          graph.one(T.sse, `ml-platform-${graph.stack.stack}-artifacts-encryption`).inputs.rules,
+          [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+        );
         assert.equal(
           graph.one(T.notebook).inputs.kmsKeyId,
           graph.one(T.key, `ml-platform-${graph.stack.stack}-notebook-key`).outputs.arn,
@@ -46,12 +47,14 @@ describe("the program with the real stack files", function () {
 
     it("the bucket blocks public access and refuses non-TLS requests", () => {
       for (const graph of [dev, prod]) {
-        const pab = graph.one(T.pab).inputs;
+        const pab = graph.one(T.pab, `ml-platform-${graph.stack.stack}-artifacts-public-access-block`).inputs;
         assert.deepEqual(
           [pab.blockPublicAcls, pab.blockPublicPolicy, pab.ignorePublicAcls, pab.restrictPublicBuckets],
           [true, true, true, true],
         );
-        const deny = graph.statements(graph.one(T.bucketPolicy))[0]!;
+        const deny = graph.statements(
+          graph.one(T.bucketPolicy, `ml-platform-${graph.stack.stack}-artifacts-tls-only`),
+        )[0]!;
         assert.deepEqual(
           [deny.Effect, deny.Condition],
           ["Deny", { Bool: { "aws:SecureTransport": "false" } }],

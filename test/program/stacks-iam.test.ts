@@ -49,7 +49,7 @@ describe("the program with the real stack files", function () {
 
     it("the notebook role: project bucket, project-prefixed SageMaker work, PassRole on the training role only", () => {
       const policy = prod.one(T.rolePolicy, "ml-platform-prod-notebook-policy");
-      const bucketArn = prod.one(T.bucket).outputs.arn as string;
+      const bucketArn = prod.one(T.bucket, "ml-platform-prod-artifacts").outputs.arn as string;
       const trainingRoleArn = prod.one(T.role, "ml-platform-prod-notebook-training-role").outputs.arn;
       assert.deepEqual(prod.statement(policy, "ProjectBucketObjects"), {
         Sid: "ProjectBucketObjects",

@@ -56,7 +56,16 @@ describe("the program with the real stack files", function () {
     });
 
     it("prod: counts by type (plus the rollback alarm and one SSH rule)", () => {
-      assert.deepEqual(prod.countsByType(), { ...common, [T.alarm]: 1, [T.ingress]: 1 });
+      // prod also has the access-log bucket with its own settings and delivery, and the log group's key.
+      const logBucket = [T.bucket, T.sse, T.versioning, T.pab, T.bucketPolicy, T.ownership, T.lifecycleRules];
+      assert.deepEqual(prod.countsByType(), {
+        ...common,
+        [T.alarm]: 1,
+        [T.ingress]: 1,
+        ...Object.fromEntries(logBucket.map((type) => [type, 2])),
+        [T.bucketLogging]: 1,
+        [T.key]: 3,
+      });
     });
 
     for (const stackName of ["dev", "prod"]) {
@@ -86,6 +95,8 @@ describe("the program with the real stack files", function () {
         if (stackName === "prod") {
           expectedChildren[T.endpointComponent]!.push(T.alarm);
           expectedChildren[T.trainingComponent]!.push(T.ingress);
+          expectedChildren[T.projectBucket]!.push(...CHILDREN[T.projectBucket]!, T.bucketLogging);
+          expectedChildren[T.functionComponent]!.push(T.key);
         }
         for (const [componentType, childTypes] of Object.entries(expectedChildren)) {
           const component = graph.one(componentType);
@@ -116,7 +127,10 @@ describe("the program with the real stack files", function () {
         assert.equal(out.functionName, graph.one(T.fn).outputs.name);
         assert.equal(out.aliasArn, graph.one(T.alias).outputs.arn);
         assert.equal(out.trainingHostId, graph.one(T.instance).outputs.id);
-        assert.equal(out.bucketName, graph.one(T.bucket).outputs.bucket);
+        assert.equal(
+          out.bucketName,
+          graph.one(T.bucket, `ml-platform-${graph.stack.stack}-artifacts`).outputs.bucket,
+        );
         assert.match(String(out.notebookUrl), /^https:\/\/.+\.notebook\.us-east-1\.sagemaker\.aws$/);
       }
       assert.equal(dev.stack.outputs.functionName, "ml-platform-dev-inference");
