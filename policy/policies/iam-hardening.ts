@@ -7,8 +7,14 @@
  * `"iam:Pass*"`, `"iam:*"`, NotAction, a single statement or an array, a JSON string or an object all count.
  */
 import {
+  ARN_SHAPES,
+  coveredShape,
+  newCoverageBudget,
+  SERVICE_WIDE_SHAPES,
+  type CoverageBudget,
+} from "@ml-platform/aws-facts/arn-shapes";
+import {
   parseIamDocument,
-  isUnboundedResource,
   statementsGranting,
   type IamDocument,
   type IamStatement,
@@ -69,10 +75,13 @@ export function statementPath(property: string, statement: IamStatement, documen
     : `${property} Statement`;
 }
 
-/** True for an IAM role ARN pattern that names no role: `arn:aws:iam::123456789012:role/*`, `...:role/*` paths. */
-function isAnyRolePattern(resource: string): boolean {
-  const match = /^arn:[^:]*:iam::[^:]*:role\/(.*)$/i.exec(resource.trim());
-  return match !== null && /^[*?/]*$/.test(match[1]) && match[1].includes("*");
+/**
+ * True for a resource pattern that covers every role of an account, however spelt: `role/*`, `*`,
+ * `arn:aws:iam::123456789012:*`, `arn:aws:iam::*ole/*`, `arn:aws:iam::123456789012:r?le/*` (IAM globs match
+ * `/` and `:` too). Role paths (`role/service-role/*`) and name prefixes (`role/app-*`) are bounded.
+ */
+function coversEveryRole(resource: string, budget: CoverageBudget): boolean {
+  return coveredShape(resource, [ARN_SHAPES.iamRole, ...SERVICE_WIDE_SHAPES], budget).shape !== undefined;
 }
 
 export const iamNoPassroleWildcard = defineResourcePolicy({
@@ -95,15 +104,17 @@ export const iamNoPassroleWildcard = defineResourcePolicy({
   checks: [
     "Documents in `aws.iam.Policy`, `RolePolicy`, `UserPolicy`, `GroupPolicy` and `Role.inlinePolicies`.",
     "An Allow statement whose Action (or NotAction complement) covers `iam:PassRole` — `iam:PassRole`, " +
-      "`iam:Pass*`, `iam:*`, `*`, any case — on `*`, `arn:aws:iam::<account>:role/*`, any service-wide ARN, or " +
-      "NotResource.",
+      "`iam:Pass*`, `iam:*`, `*`, any case — on any pattern that covers every role of an account however it is " +
+      "spelt (`role/*`, `arn:aws:iam::<account>:*`, `arn:aws:iam::*ole/*`: IAM's `*` and `?` match `/` and `:`), " +
+      "any service-wide ARN, or NotResource.",
   ],
   rules: onIamDocuments((document, property, ctx) => {
+    const budget = newCoverageBudget();
     for (const statement of statementsGranting(document, "iam:PassRole")) {
       const where = statementPath(property, statement, document);
       const broad = statement.hasNotResource
         ? `NotResource ${JSON.stringify(statement.notResources)}`
-        : statement.resources.find((r) => isUnboundedResource(r) || isAnyRolePattern(r));
+        : statement.resources.find((r) => coversEveryRole(r, budget));
       if (broad === undefined) continue;
       ctx.report({
         property: where,

@@ -283,6 +283,8 @@ export const iamNoWildcardPermissions = defineResourcePolicy({
     "Allow + (`*` | `<service>:*` | NotAction) + (`*` | service-wide ARN such as `arn:aws:s3:::*` | NotResource)",
     "`NotAction: []` / `NotResource: []` read as every action / every resource; a Principal in an identity policy (invalid there) does not exempt a statement",
     "malformed documents, and Allow statements without Action/NotAction or Resource/NotResource, are reported, never skipped",
+    "resource patterns are read by what they cover, not by spelling: IAM's `*` and `?` also match `/` and `:`, so `a*`, `*:*:*` and `arn:aws:iam::123456789012:*` are every resource too; a pattern too long or too wild to decide is read as every resource",
+    "matching is linear (no regular expressions built from input) and bounded per document: a document larger than IAM accepts (over 40,960 characters or 1,000 statements) is reported as too large to check",
   ],
   rules: [
     onType<aws.iam.PolicyArgs>(AWS_TYPES.iamPolicy, (policy, ctx) =>

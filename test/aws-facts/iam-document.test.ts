@@ -12,8 +12,11 @@ import {
   resourcesFor,
   wildcardGrants,
   wildcardMatches,
+  MAX_DOCUMENT_CHARACTERS,
+  MAX_STATEMENTS,
   type IamDocument,
 } from "@ml-platform/aws-facts/iam-document";
+import { newCoverageBudget } from "@ml-platform/aws-facts/arn-shapes";
 
 function parsed(input: unknown): IamDocument {
   const result = parseIamDocument(input);
@@ -139,7 +142,20 @@ describe("aws-facts/iam-document", () => {
     });
 
     it("recognises service-wide actions", () => {
-      for (const p of ["*", "*:*", "s3:*", "S3:*", "sagemaker:**", "s3:?*", "s3*", "iam:*"])
+      for (const p of [
+        "*",
+        "*:*",
+        "s3:*",
+        "S3:*",
+        "sagemaker:**",
+        "s3:?*",
+        "s3*",
+        "iam:*",
+        "s?:*",
+        "*3:*",
+        "s3:*?",
+        "?3:*",
+      ])
         assert.ok(isServiceWideAction(p), p);
       for (const p of ["s3:Get*", "s3:GetObject", "sagemaker:InvokeEndpoint", "iam:*Policy"])
         assert.ok(!isServiceWideAction(p), p);
@@ -154,6 +170,16 @@ describe("aws-facts/iam-document", () => {
         "arn:aws:s3:::*",
         "arn:aws:s3:::*/*",
         "arn:aws-cn:sagemaker:*:*:*",
+        // Globs match "/" and ":" too, so these reach every resource however they are spelt.
+        "a*",
+        "arn*",
+        "ar?:aws:s3:::*",
+        "arn:aws:iam::123456789012:*",
+        "arn:aws:iam::*",
+        "arn:aws:sagemaker:us-east-1:123456789012:*",
+        "arn:aws:s3:::??*",
+        "arn:aws:s3:::*?/*",
+        "arn:aws:s3:*",
       ]) {
         assert.ok(isUnboundedResource(p), p);
       }
@@ -165,6 +191,34 @@ describe("aws-facts/iam-document", () => {
       ]) {
         assert.ok(!isUnboundedResource(p), p);
       }
+    });
+  });
+
+  describe("bounded work", () => {
+    it("refuses a document larger than IAM accepts, naming the size", () => {
+      // Empty statements: the count is checked before any statement is read.
+      const statements = Array.from({ length: MAX_STATEMENTS + 1 }, () => ({}));
+      const many = parseIamDocument({ Version: "2012-10-17", Statement: statements });
+      assert.ok(!many.ok && /too large to check \(1001 statements/.test(many.reason), JSON.stringify(many));
+      const long = parseIamDocument(
+        JSON.stringify({
+          Statement: { Effect: "Allow", Action: "a:b", Resource: "x".repeat(MAX_DOCUMENT_CHARACTERS) },
+        }),
+      );
+      assert.ok(!long.ok && /too large to check \(\d+ characters/.test(long.reason));
+    });
+
+    it("reads a document of hostile patterns within one budget, and reads what it cannot decide as unbounded", () => {
+      const hostile = Array.from({ length: 200 }, (_, i) => ({
+        Effect: "Allow",
+        Action: "s3:*",
+        Resource: `arn:aws:s3:::*a${"?".repeat(15)}${i}`,
+      }));
+      const budget = newCoverageBudget();
+      const grants = wildcardGrants(parsed({ Statement: hostile }), { coverageBudget: budget });
+      assert.equal(budget.remaining, 0);
+      assert.equal(grants.length, 200, "every undecided pattern is reported");
+      assert.match(grants[199].reason, /too complex to check, so read as every resource/);
     });
   });
 

@@ -1,0 +1,12 @@
+/** Every corpus case, with the class of blind spot it probes. */
+import { ARN_GLOBS, REGEX_BLOW_UP } from "./iam-globs";
+import type { CorpusCase } from "./types";
+
+const classes: Record<string, readonly CorpusCase[]> = {
+  "wildcard matching stays bounded": REGEX_BLOW_UP,
+  "ARN globs are read as what they cover": ARN_GLOBS,
+};
+
+export const CORPUS: readonly (CorpusCase & { readonly group: string })[] = Object.entries(classes).flatMap(
+  ([group, cases]) => cases.map((c) => ({ ...c, group })),
+);
