@@ -8,6 +8,7 @@
 /** Resource type tokens, keyed `<module><ClassName>` after the `@pulumi/aws` namespace and class. */
 export const AWS_TYPES = {
   appautoscalingPolicy: "aws:appautoscaling/policy:Policy",
+  appautoscalingScheduledAction: "aws:appautoscaling/scheduledAction:ScheduledAction",
   appautoscalingTarget: "aws:appautoscaling/target:Target",
   cloudwatchLogGroup: "aws:cloudwatch/logGroup:LogGroup",
   cloudwatchMetricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",

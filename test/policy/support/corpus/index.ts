@@ -1,10 +1,13 @@
 /** Every corpus case, with the class of blind spot it probes. */
 import { ARN_GLOBS, REGEX_BLOW_UP } from "./iam-globs";
+import { BOUNDS_SET_ELSEWHERE, COVERAGE_BY_DEPENDENCY } from "./scaling";
 import type { CorpusCase } from "./types";
 
 const classes: Record<string, readonly CorpusCase[]> = {
   "wildcard matching stays bounded": REGEX_BLOW_UP,
   "ARN globs are read as what they cover": ARN_GLOBS,
+  "a scaling policy covers the target it names": COVERAGE_BY_DEPENDENCY,
+  "scaling bounds set elsewhere meet the same caps": BOUNDS_SET_ELSEWHERE,
 };
 
 export const CORPUS: readonly (CorpusCase & { readonly group: string })[] = Object.entries(classes).flatMap(
