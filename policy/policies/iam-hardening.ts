@@ -13,13 +13,14 @@ import {
   SERVICE_WIDE_SHAPES,
   type CoverageBudget,
 } from "@ml-platform/aws-facts/arn-shapes";
+import { statementsGranting, type IamDocument, type IamStatement } from "@ml-platform/aws-facts/iam-document";
 import {
-  parseIamDocument,
-  statementsGranting,
-  type IamDocument,
-  type IamStatement,
-} from "@ml-platform/aws-facts/iam-document";
-import { defineResourcePolicy, type ResourceRuleContext, type TypedRule } from "../framework";
+  defineResourcePolicy,
+  type ResourceRuleContext,
+  type TypedRule,
+  type UnknownProbe,
+} from "../framework";
+import { readDocument } from "./iam-document-reader";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 /** Where identity-policy documents live: resource type → how to list (property path, document) pairs. */
@@ -44,10 +45,11 @@ const DOCUMENT_SOURCES: Readonly<
 export const IAM_DOCUMENT_TYPES = Object.keys(DOCUMENT_SOURCES);
 
 /**
- * Builds one rule per document-carrying type that calls `check` for each parsed document. An unknown document
- * (built from other resources' outputs, e.g. an endpoint ARN) defers: the runtime reports the policy as not run
- * during preview, and `pulumi up` checks the real document. Unparseable documents are skipped here; the must-have
- * iam rules report them.
+ * Builds one rule per document-carrying type that calls `check` for each parsed document. A document unknown as
+ * a whole (built from other resources' outputs, e.g. an endpoint ARN) defers: the runtime reports the policy as
+ * not run during preview, and `pulumi up` checks the real document. In a partly unknown object document the known
+ * statements are checked first, and a known violation is reported before the rest defers. Unparseable documents
+ * are skipped here; the must-have iam rules report them.
  */
 export function onIamDocuments<C>(
   check: (document: IamDocument, property: string, ctx: ResourceRuleContext<C>) => void,
@@ -57,13 +59,18 @@ export function onIamDocuments<C>(
     check: (props: any, ctx: ResourceRuleContext<C>) => {
       const sources = ctx.probe("inlinePolicies", () => DOCUMENT_SOURCES[type](props));
       if (!sources.known) return ctx.defer(sources);
+      let undecided: UnknownProbe | undefined;
       for (const source of sources.value) {
-        const raw = ctx.probeDeep(source.property, source.read);
-        if (!raw.known) return ctx.defer(raw);
-        if (raw.value === undefined || raw.value === null || raw.value === "") continue;
-        const parsed = parseIamDocument(raw.value);
-        if (parsed.ok) check(parsed.document, source.property, ctx);
+        const reading = readDocument(ctx, source.property, source.read);
+        if (reading.kind === "unknown") undecided ??= reading.unknown;
+        else if (reading.kind === "known" && reading.parsed.ok) {
+          check(reading.parsed.document, source.property, ctx);
+        } else if (reading.kind === "partial") {
+          check(reading.document, source.property, ctx);
+          undecided ??= reading.partial[0]?.unknown;
+        }
       }
+      if (undecided) ctx.defer(undecided);
     },
   }));
 }

@@ -20,7 +20,7 @@ async function run(c: CorpusCase): Promise<string[]> {
       results.push(await runResourcePolicy(policy as PlatformResourcePolicy, resource, { config: c.config }));
     }
   }
-  for (const result of results) assert.equal(result.deferred, undefined, "deferred on known input");
+  if (!c.defers) for (const result of results) assert.equal(result.deferred, undefined, "deferred");
   return results.flatMap(messages);
 }
 

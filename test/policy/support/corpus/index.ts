@@ -1,6 +1,7 @@
 /** Every corpus case, with the class of blind spot it probes. */
 import { ARN_GLOBS, REGEX_BLOW_UP } from "./iam-globs";
 import { BOUNDS_SET_ELSEWHERE, COVERAGE_BY_DEPENDENCY } from "./scaling";
+import { PARTLY_UNKNOWN } from "./partly-unknown";
 import type { CorpusCase } from "./types";
 
 const classes: Record<string, readonly CorpusCase[]> = {
@@ -8,6 +9,7 @@ const classes: Record<string, readonly CorpusCase[]> = {
   "ARN globs are read as what they cover": ARN_GLOBS,
   "a scaling policy covers the target it names": COVERAGE_BY_DEPENDENCY,
   "scaling bounds set elsewhere meet the same caps": BOUNDS_SET_ELSEWHERE,
+  "partly unknown documents are checked where known": PARTLY_UNKNOWN,
 };
 
 export const CORPUS: readonly (CorpusCase & { readonly group: string })[] = Object.entries(classes).flatMap(

@@ -14,6 +14,8 @@ export interface CorpusCase {
   readonly caught: boolean;
   /** A pattern the first violation must match (what the message must say). */
   readonly says?: RegExp;
+  /** True when part of the input is unknown and the policy may defer the rest after its findings. */
+  readonly defers?: boolean;
   /** Policy config, as in policy/config/<stack>.json. */
   readonly config?: Record<string, unknown>;
 }
