@@ -109,8 +109,8 @@ function checkInstanceType(
   if (!parsed.ok) {
     ctx.report({
       property,
-      problem: `cannot be parsed: ${parsed.reason}`,
-      fix: "use a valid instance type such as m5.large (EC2) or ml.m5.large (SageMaker)",
+      problem: `is unparseable, so its size and family cannot be checked: ${parsed.reason}`,
+      fix: "spell the instance type as AWS lists it, such as m5.large (EC2) or ml.m5.large (SageMaker)",
     });
     return;
   }

@@ -39,6 +39,7 @@ describe("blind-spot corpus", () => {
           if (!c.caught) return assert.deepEqual(found, []);
           assert.ok(found.length > 0, "not caught");
           if (c.says) assert.match(found.join("\n"), c.says);
+          if (c.neverSays) assert.doesNotMatch(found.join("\n"), c.neverSays);
         });
       }
     });

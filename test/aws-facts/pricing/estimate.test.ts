@@ -208,7 +208,7 @@ describe("pricing: estimateStackCost", () => {
       });
       const line = onlyLine(estimate, "nb-instance", /instance-hours/);
       assert.equal(line.status, "unknown");
-      assert.match(line.reason!, /not an instance type/);
+      assert.match(line.reason!, /cannot be parsed as an instance type/);
     });
 
     it("reports every priced item of an unknown region as unknown, with how to fix it", () => {

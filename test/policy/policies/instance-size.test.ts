@@ -70,7 +70,7 @@ describe("policy instance-size-notebook", () => {
   it("reports unparseable types, a missing ml. prefix, and non-strings, never passing them", async () => {
     assert.match(
       messages(await runResourcePolicy(instanceSizeNotebook, notebook("ml.m5.huge")))[0],
-      /cannot be parsed: .*"huge" is not a size/,
+      /instanceType is unparseable, so its size and family cannot be checked: .*"huge" is not spelt as a size/,
     );
     assert.match(
       messages(await runResourcePolicy(instanceSizeNotebook, notebook("banana")))[0],

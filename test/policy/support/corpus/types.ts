@@ -12,8 +12,10 @@ export interface CorpusCase {
   readonly resources: readonly StackResourceInput[];
   /** True when the policy must report at least one violation; false when it must report none. */
   readonly caught: boolean;
-  /** A pattern the first violation must match (what the message must say). */
+  /** A pattern the violations must match (what the message must say). */
   readonly says?: RegExp;
+  /** A pattern no violation may match (what the message must never say). */
+  readonly neverSays?: RegExp;
   /** True when part of the input is unknown and the policy may defer the rest after its findings. */
   readonly defers?: boolean;
   /** Policy config, as in policy/config/<stack>.json. */
