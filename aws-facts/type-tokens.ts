@@ -14,6 +14,7 @@ export const AWS_TYPES = {
   cloudwatchMetricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
   dynamodbTable: "aws:dynamodb/table:Table",
   ebsVolume: "aws:ebs/volume:Volume",
+  ec2DefaultSecurityGroup: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
   ec2Instance: "aws:ec2/instance:Instance",
   ec2LaunchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
   ec2SecurityGroup: "aws:ec2/securityGroup:SecurityGroup",

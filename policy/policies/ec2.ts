@@ -7,14 +7,38 @@
  * Every field checked here is a literal in a well-written program, so an unknown value fails closed.
  */
 import type * as aws from "@pulumi/aws";
-import { defineResourcePolicy, onType, type ResourceRuleContext } from "../framework";
+import type { PolicyResource } from "@pulumi/policy";
+import {
+  defineResourcePolicy,
+  defineStackPolicy,
+  onType,
+  probe,
+  type ResourceRuleContext,
+} from "../framework";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 const INSTANCE = AWS_TYPES.ec2Instance;
+/** A Spot Instance request takes the same launch arguments as an instance, so it gets the same checks. */
+const SPOT_REQUEST = AWS_TYPES.ec2SpotInstanceRequest;
 const LAUNCH_TEMPLATE = AWS_TYPES.ec2LaunchTemplate;
 const VOLUME = AWS_TYPES.ebsVolume;
 
 type MetadataOptions = { httpEndpoint?: string; httpTokens?: string } | undefined;
+
+/**
+ * True when an instance leaves a setting unset and names a launch template, which then supplies it. An unknown
+ * reference still counts as naming one.
+ */
+function leftToTemplate(
+  ctx: ResourceRuleContext<unknown>,
+  setting: () => unknown,
+  template: () => unknown,
+): boolean {
+  const own = ctx.probe("setting", setting);
+  if (!own.known || (own.value !== undefined && own.value !== null)) return false;
+  const named = ctx.probe("launchTemplate", template);
+  return !named.known || (named.value !== undefined && named.value !== null);
+}
 
 function checkMetadataOptions(read: () => MetadataOptions, ctx: ResourceRuleContext<unknown>): void {
   const options = ctx.probeDeep("metadataOptions", read);
@@ -50,13 +74,25 @@ export const ec2Imdsv2Required = defineResourcePolicy({
       'metadataOptions is a literal; an unknown value could leave httpTokens "optional", so it is reported.',
   },
   checks: [
-    '`metadataOptions.httpTokens` is "required" on `aws.ec2.Instance` and `aws.ec2.LaunchTemplate`; unset is ' +
-      "reported (the AWS default allows IMDSv1).",
+    '`metadataOptions.httpTokens` is "required" on `aws.ec2.Instance`, `aws.ec2.SpotInstanceRequest` and ' +
+      "`aws.ec2.LaunchTemplate`; unset is reported (the AWS default allows IMDSv1), unless the instance names a " +
+      "launch template, which `ec2-launch-template-imdsv2` then judges.",
     '`metadataOptions.httpEndpoint: "disabled"` also passes: no metadata service at all.',
   ],
   rules: [
-    onType<aws.ec2.InstanceArgs>(INSTANCE, (instance, ctx) =>
-      checkMetadataOptions(() => instance.metadataOptions as MetadataOptions, ctx),
+    ...[INSTANCE, SPOT_REQUEST].map((type) =>
+      onType<aws.ec2.InstanceArgs>(type, (instance, ctx) => {
+        // Left to a launch template: ec2-launch-template-imdsv2 judges it with what the template sets.
+        if (
+          leftToTemplate(
+            ctx,
+            () => instance.metadataOptions,
+            () => instance.launchTemplate,
+          )
+        )
+          return;
+        checkMetadataOptions(() => instance.metadataOptions as MetadataOptions, ctx);
+      }),
     ),
     onType<aws.ec2.LaunchTemplateArgs>(LAUNCH_TEMPLATE, (template, ctx) =>
       checkMetadataOptions(() => template.metadataOptions as MetadataOptions, ctx),
@@ -89,7 +125,7 @@ export const ec2EbsEncrypted = defineResourcePolicy({
     detail: "encrypted flags are literals; an unknown value could be false, so it is reported.",
   },
   checks: [
-    "`aws.ec2.Instance`: `rootBlockDevice.encrypted` and every `ebsBlockDevices[].encrypted` are true; an unset " +
+    "`aws.ec2.Instance` and `aws.ec2.SpotInstanceRequest`: `rootBlockDevice.encrypted` and every `ebsBlockDevices[].encrypted` are true; an unset " +
       "rootBlockDevice is reported (the root volume would follow the AMI snapshot, usually unencrypted).",
     '`aws.ec2.LaunchTemplate`: every `blockDeviceMappings[].ebs.encrypted` is "true".',
     "`aws.ebs.Volume`: `encrypted` is true.",
@@ -106,38 +142,40 @@ export const ec2EbsEncrypted = defineResourcePolicy({
     },
   },
   rules: [
-    onType<aws.ec2.InstanceArgs, { accountDefaultEncryption: boolean }>(INSTANCE, (instance, ctx) => {
-      const lenient = ctx.config.accountDefaultEncryption;
-      const root = ctx.probeDeep(
-        "rootBlockDevice",
-        () => instance.rootBlockDevice as { encrypted?: boolean },
-      );
-      if (!root.known) ctx.failClosed(root, "an unknown value could leave the root volume unencrypted");
-      else if (!isTrue(root.value?.encrypted) && !(lenient && root.value?.encrypted === undefined)) {
-        ctx.report({
-          property: "rootBlockDevice.encrypted",
-          problem:
-            root.value === undefined
-              ? "is unset (no rootBlockDevice): the root volume follows the AMI snapshot and is usually unencrypted"
-              : `is ${JSON.stringify(root.value.encrypted ?? null)}: the root volume is unencrypted`,
-          fix: `set rootBlockDevice.encrypted to true (and kmsKeyId to a customer-managed key)`,
+    ...[INSTANCE, SPOT_REQUEST].map((type) =>
+      onType<aws.ec2.InstanceArgs, { accountDefaultEncryption: boolean }>(type, (instance, ctx) => {
+        const lenient = ctx.config.accountDefaultEncryption;
+        const root = ctx.probeDeep(
+          "rootBlockDevice",
+          () => instance.rootBlockDevice as { encrypted?: boolean },
+        );
+        if (!root.known) ctx.failClosed(root, "an unknown value could leave the root volume unencrypted");
+        else if (!isTrue(root.value?.encrypted) && !(lenient && root.value?.encrypted === undefined)) {
+          ctx.report({
+            property: "rootBlockDevice.encrypted",
+            problem:
+              root.value === undefined
+                ? "is unset (no rootBlockDevice): the root volume follows the AMI snapshot and is usually unencrypted"
+                : `is ${JSON.stringify(root.value.encrypted ?? null)}: the root volume is unencrypted`,
+            fix: `set rootBlockDevice.encrypted to true (and kmsKeyId to a customer-managed key)`,
+          });
+        }
+        const devices = ctx.probeDeep(
+          "ebsBlockDevices",
+          () => instance.ebsBlockDevices as { deviceName?: string; encrypted?: boolean }[] | undefined,
+        );
+        if (!devices.known)
+          return ctx.failClosed(devices, "an unknown device list could hold unencrypted volumes");
+        (devices.value ?? []).forEach((device, i) => {
+          if (isTrue(device?.encrypted) || (lenient && device?.encrypted === undefined)) return;
+          ctx.report({
+            property: `ebsBlockDevices[${i}].encrypted`,
+            problem: `is ${JSON.stringify(device?.encrypted ?? null)}: volume ${device?.deviceName ?? i} is unencrypted`,
+            fix: ENCRYPT_FIX,
+          });
         });
-      }
-      const devices = ctx.probeDeep(
-        "ebsBlockDevices",
-        () => instance.ebsBlockDevices as { deviceName?: string; encrypted?: boolean }[] | undefined,
-      );
-      if (!devices.known)
-        return ctx.failClosed(devices, "an unknown device list could hold unencrypted volumes");
-      (devices.value ?? []).forEach((device, i) => {
-        if (isTrue(device?.encrypted) || (lenient && device?.encrypted === undefined)) return;
-        ctx.report({
-          property: `ebsBlockDevices[${i}].encrypted`,
-          problem: `is ${JSON.stringify(device?.encrypted ?? null)}: volume ${device?.deviceName ?? i} is unencrypted`,
-          fix: ENCRYPT_FIX,
-        });
-      });
-    }),
+      }),
+    ),
     onType<aws.ec2.LaunchTemplateArgs, { accountDefaultEncryption: boolean }>(
       LAUNCH_TEMPLATE,
       (template, ctx) => {
@@ -198,39 +236,44 @@ export const ec2NoPublicIp = defineResourcePolicy({
     detail: "associatePublicIpAddress and subnetId presence are literals; an unknown value could be true.",
   },
   checks: [
-    "`aws.ec2.Instance`: `associatePublicIpAddress` is not true; when unset, the instance must name a `subnetId` " +
+    "`aws.ec2.Instance` and `aws.ec2.SpotInstanceRequest`: `associatePublicIpAddress` is not true; when unset, the instance must name a `subnetId` " +
       "(without one it lands in the default VPC, whose subnets assign public IPs).",
     '`aws.ec2.LaunchTemplate`: no `networkInterfaces[].associatePublicIpAddress` of "true".',
   ],
   rules: [
-    onType<aws.ec2.InstanceArgs>(INSTANCE, (instance, ctx) => {
-      const publicIp = ctx.probe("associatePublicIpAddress", () => instance.associatePublicIpAddress);
-      if (!publicIp.known) return ctx.failClosed(publicIp, "an unknown value could be true");
-      if (publicIp.value === true) {
-        ctx.report({
-          property: "associatePublicIpAddress",
-          problem: "is true: the instance is reachable from the internet",
-          fix: "set associatePublicIpAddress to false and use SSM Session Manager for access",
-        });
-        return;
-      }
-      if (publicIp.value === false) return;
-      // The subnet's value may be unknown (created in the same stack); only its presence matters here.
-      const subnet = ctx.probe("subnetId", () => instance.subnetId !== undefined && instance.subnetId !== "");
-      const nics = ctx.probe(
-        "networkInterfaces",
-        () => (instance.networkInterfaces as unknown[] | undefined)?.length,
-      );
-      if (subnet.known && !subnet.value && nics.known && !nics.value) {
-        ctx.report({
-          property: "subnetId",
-          problem:
-            "is unset and associatePublicIpAddress is unset: the instance lands in the default VPC, whose subnets " +
-            "assign public IPs",
-          fix: "set subnetId to a private subnet and associatePublicIpAddress to false",
-        });
-      }
-    }),
+    ...[INSTANCE, SPOT_REQUEST].map((type) =>
+      onType<aws.ec2.InstanceArgs>(type, (instance, ctx) => {
+        const publicIp = ctx.probe("associatePublicIpAddress", () => instance.associatePublicIpAddress);
+        if (!publicIp.known) return ctx.failClosed(publicIp, "an unknown value could be true");
+        if (publicIp.value === true) {
+          ctx.report({
+            property: "associatePublicIpAddress",
+            problem: "is true: the instance is reachable from the internet",
+            fix: "set associatePublicIpAddress to false and use SSM Session Manager for access",
+          });
+          return;
+        }
+        if (publicIp.value === false) return;
+        // The subnet's value may be unknown (created in the same stack); only its presence matters here.
+        const subnet = ctx.probe(
+          "subnetId",
+          () => instance.subnetId !== undefined && instance.subnetId !== "",
+        );
+        const nics = ctx.probe(
+          "networkInterfaces",
+          () => (instance.networkInterfaces as unknown[] | undefined)?.length,
+        );
+        if (subnet.known && !subnet.value && nics.known && !nics.value) {
+          ctx.report({
+            property: "subnetId",
+            problem:
+              "is unset and associatePublicIpAddress is unset: the instance lands in the default VPC, whose subnets " +
+              "assign public IPs",
+            fix: "set subnetId to a private subnet and associatePublicIpAddress to false",
+          });
+        }
+      }),
+    ),
     onType<aws.ec2.LaunchTemplateArgs>(LAUNCH_TEMPLATE, (template, ctx) => {
       const nics = ctx.probeDeep(
         "networkInterfaces",
@@ -249,5 +292,94 @@ export const ec2NoPublicIp = defineResourcePolicy({
   ],
 });
 
+/**
+ * The launch template an instance names, when it is in this stack: the one its `launchTemplate` input was built
+ * from (a property dependency), or the one whose known id or name it gives.
+ */
+function templateOf(
+  instance: PolicyResource,
+  templates: readonly PolicyResource[],
+): PolicyResource | undefined {
+  const linked = (instance.propertyDependencies.launchTemplate ?? []).find((d) => d.type === LAUNCH_TEMPLATE);
+  if (linked) return linked;
+  const reference = probe("launchTemplate", () => plain(instance.props.launchTemplate));
+  if (!reference.known || reference.value === null || typeof reference.value !== "object") return undefined;
+  const { id, name } = reference.value as { id?: unknown; name?: unknown };
+  return templates.find((t) => {
+    const own = probe("template", () => plain({ id: t.props.id, name: t.props.name }));
+    if (!own.known) return false;
+    const { id: tid, name: tname } = own.value as { id?: unknown; name?: unknown };
+    return (id !== undefined && id === tid) || (name !== undefined && name === tname);
+  });
+}
+
+function plain(value: unknown): unknown {
+  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+}
+
+export const ec2LaunchTemplateImdsv2 = defineStackPolicy({
+  name: "ec2-launch-template-imdsv2",
+  family: "ec2",
+  description:
+    "An instance or Spot Instance request that leaves its metadata options to a launch template must use a " +
+    "template of this stack that requires IMDSv2.",
+  severity: "high",
+  enforcementLevel: "advisory",
+  remediationSteps:
+    'Set metadataOptions.httpTokens to "required" on the launch template (or on the instance itself). A template ' +
+    "from outside the stack cannot be checked here: set metadataOptions on the instance instead.",
+  unknownValues: {
+    behaviour: "fail-closed",
+    detail:
+      "An instance whose template cannot be found in the stack, or whose template's metadata options are unknown, " +
+      "is reported: the setting cannot be verified.",
+  },
+  resourceTypes: [INSTANCE, SPOT_REQUEST, LAUNCH_TEMPLATE],
+  checks: [
+    '`aws.ec2.Instance` and `aws.ec2.SpotInstanceRequest` with `launchTemplate` and no `metadataOptions`: the template (linked by its id output, or by a known id or name) is in the stack and sets httpTokens "required" (or disables the endpoint)',
+  ],
+  validateStack: (ctx) => {
+    const templates = ctx.resourcesOfType(LAUNCH_TEMPLATE);
+    for (const instance of ctx.resourcesOfType(INSTANCE, SPOT_REQUEST)) {
+      const own = ctx.probe("metadataOptions", () => instance.props.metadataOptions);
+      if (!own.known || (own.value !== undefined && own.value !== null)) continue; // judged by ec2-imdsv2-required
+      const named = ctx.probe("launchTemplate", () => instance.props.launchTemplate);
+      if (named.known && (named.value === undefined || named.value === null)) continue;
+      const template = templateOf(instance, templates);
+      if (!template) {
+        ctx.report(instance, {
+          property: "metadataOptions",
+          problem:
+            "is left to a launch template that is not in this stack, so whether IMDSv2 is required cannot be verified",
+          fix: 'set metadataOptions.httpTokens to "required" on the instance',
+        });
+        continue;
+      }
+      const options = ctx.probeDeep(
+        "metadataOptions",
+        () => template.props.metadataOptions as MetadataOptions,
+      );
+      if (!options.known) {
+        ctx.failClosed(
+          instance,
+          options,
+          `the metadata options of launch template "${template.name}" are unknown`,
+        );
+        continue;
+      }
+      const { httpEndpoint, httpTokens } = (options.value ?? {}) as {
+        httpEndpoint?: string;
+        httpTokens?: string;
+      };
+      if (httpEndpoint === "disabled" || httpTokens === "required") continue;
+      ctx.report(instance, {
+        property: "metadataOptions",
+        problem: `is left to launch template "${template.name}", whose httpTokens is ${httpTokens === undefined ? "unset" : `"${httpTokens}"`}, so IMDSv1 stays enabled`,
+        fix: `set metadataOptions.httpTokens to "required" on launch template "${template.name}"`,
+      });
+    }
+  },
+});
+
 /** EC2 hardening, advisory by default (mandatory in policy/config/prod.json). */
-export const ec2Policies = [ec2Imdsv2Required, ec2EbsEncrypted, ec2NoPublicIp];
+export const ec2Policies = [ec2Imdsv2Required, ec2LaunchTemplateImdsv2, ec2EbsEncrypted, ec2NoPublicIp];

@@ -3,6 +3,7 @@ import { ARN_GLOBS, REGEX_BLOW_UP } from "./iam-globs";
 import { BOUNDS_SET_ELSEWHERE, COVERAGE_BY_DEPENDENCY } from "./scaling";
 import { PARTLY_UNKNOWN } from "./partly-unknown";
 import { INSTANCE_TYPE_MESSAGES } from "./instance-types";
+import { SIBLING_TYPES } from "./sibling-types";
 import type { CorpusCase } from "./types";
 
 const classes: Record<string, readonly CorpusCase[]> = {
@@ -12,6 +13,7 @@ const classes: Record<string, readonly CorpusCase[]> = {
   "scaling bounds set elsewhere meet the same caps": BOUNDS_SET_ELSEWHERE,
   "partly unknown documents are checked where known": PARTLY_UNKNOWN,
   "instance types are named for what they are": INSTANCE_TYPE_MESSAGES,
+  "hardening reaches sibling types": SIBLING_TYPES,
 };
 
 export const CORPUS: readonly (CorpusCase & { readonly group: string })[] = Object.entries(classes).flatMap(
