@@ -95,7 +95,7 @@ export const MAX_COVERAGE_PATTERN_WILDCARDS = 16;
 export const COVERAGE_WORK_LIMIT = 4_000;
 
 /** Glob work one document may spend on coverage questions; what is left over is answered "covers". */
-export const DOCUMENT_COVERAGE_WORK_LIMIT = 25_000;
+export const DOCUMENT_COVERAGE_WORK_LIMIT = 10_000;
 
 /** Work left for coverage questions about one document (shared by all its patterns). */
 export interface CoverageBudget {
