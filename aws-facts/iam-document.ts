@@ -213,6 +213,8 @@ export function wildcardMatches(pattern: string, value: string): boolean {
   return globMatches(pattern, value);
 }
 
+const serviceWideCache = new Map<string, boolean>();
+
 /**
  * True when an action pattern matches every action of at least one whole service: `*`, `*:*`, `s3:*`, `S3:*`,
  * `s3:?*`, `s3*`, `s?:*`, `*3:*`. Decided by glob coverage of `<service>:?*` (an action name is never empty), for
@@ -220,9 +222,16 @@ export function wildcardMatches(pattern: string, value: string): boolean {
  */
 export function isServiceWideAction(pattern: string): boolean {
   const p = pattern.trim();
+  // Without a star a pattern matches names of one length, never every action of a service.
+  if (!p.includes("*")) return false;
+  const cached = serviceWideCache.get(p);
+  if (cached !== undefined) return cached;
   const colon = p.indexOf(":");
   const service = colon < 0 ? p.replace(/[*?]/g, "") : p.slice(0, colon);
-  return globCovers(p, `${service}:?*`);
+  const wide = globCovers(p, `${service}:?*`);
+  if (serviceWideCache.size > 10_000) serviceWideCache.clear();
+  serviceWideCache.set(p, wide);
+  return wide;
 }
 
 const coverageCache = new Map<string, ShapeCoverage>();
