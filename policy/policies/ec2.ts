@@ -7,14 +7,8 @@
  * Every field checked here is a literal in a well-written program, so an unknown value fails closed.
  */
 import type * as aws from "@pulumi/aws";
-import type { PolicyResource } from "@pulumi/policy";
-import {
-  defineResourcePolicy,
-  defineStackPolicy,
-  onType,
-  probe,
-  type ResourceRuleContext,
-} from "../framework";
+import { defineResourcePolicy, onType, type ResourceRuleContext } from "../framework";
+import { ec2LaunchTemplateInherited } from "./ec2-launch-template";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 const INSTANCE = AWS_TYPES.ec2Instance;
@@ -23,7 +17,7 @@ const SPOT_REQUEST = AWS_TYPES.ec2SpotInstanceRequest;
 const LAUNCH_TEMPLATE = AWS_TYPES.ec2LaunchTemplate;
 const VOLUME = AWS_TYPES.ebsVolume;
 
-type MetadataOptions = { httpEndpoint?: string; httpTokens?: string } | undefined;
+export type MetadataOptions = { httpEndpoint?: string; httpTokens?: string } | undefined;
 
 /**
  * True when an instance leaves a setting unset and names a launch template, which then supplies it. An unknown
@@ -76,13 +70,13 @@ export const ec2Imdsv2Required = defineResourcePolicy({
   checks: [
     '`metadataOptions.httpTokens` is "required" on `aws.ec2.Instance`, `aws.ec2.SpotInstanceRequest` and ' +
       "`aws.ec2.LaunchTemplate`; unset is reported (the AWS default allows IMDSv1), unless the instance names a " +
-      "launch template, which `ec2-launch-template-imdsv2` then judges.",
+      "launch template, which `ec2-launch-template-inherited` then judges.",
     '`metadataOptions.httpEndpoint: "disabled"` also passes: no metadata service at all.',
   ],
   rules: [
     ...[INSTANCE, SPOT_REQUEST].map((type) =>
       onType<aws.ec2.InstanceArgs>(type, (instance, ctx) => {
-        // Left to a launch template: ec2-launch-template-imdsv2 judges it with what the template sets.
+        // Left to a launch template: ec2-launch-template-inherited judges it with what the template sets.
         if (
           leftToTemplate(
             ctx,
@@ -254,6 +248,15 @@ export const ec2NoPublicIp = defineResourcePolicy({
           return;
         }
         if (publicIp.value === false) return;
+        // Network placement left to a launch template: ec2-launch-template-inherited judges the template.
+        if (
+          leftToTemplate(
+            ctx,
+            () => instance.subnetId ?? instance.networkInterfaces,
+            () => instance.launchTemplate,
+          )
+        )
+          return;
         // The subnet's value may be unknown (created in the same stack); only its presence matters here.
         const subnet = ctx.probe(
           "subnetId",
@@ -292,94 +295,5 @@ export const ec2NoPublicIp = defineResourcePolicy({
   ],
 });
 
-/**
- * The launch template an instance names, when it is in this stack: the one its `launchTemplate` input was built
- * from (a property dependency), or the one whose known id or name it gives.
- */
-function templateOf(
-  instance: PolicyResource,
-  templates: readonly PolicyResource[],
-): PolicyResource | undefined {
-  const linked = (instance.propertyDependencies.launchTemplate ?? []).find((d) => d.type === LAUNCH_TEMPLATE);
-  if (linked) return linked;
-  const reference = probe("launchTemplate", () => plain(instance.props.launchTemplate));
-  if (!reference.known || reference.value === null || typeof reference.value !== "object") return undefined;
-  const { id, name } = reference.value as { id?: unknown; name?: unknown };
-  return templates.find((t) => {
-    const own = probe("template", () => plain({ id: t.props.id, name: t.props.name }));
-    if (!own.known) return false;
-    const { id: tid, name: tname } = own.value as { id?: unknown; name?: unknown };
-    return (id !== undefined && id === tid) || (name !== undefined && name === tname);
-  });
-}
-
-function plain(value: unknown): unknown {
-  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
-}
-
-export const ec2LaunchTemplateImdsv2 = defineStackPolicy({
-  name: "ec2-launch-template-imdsv2",
-  family: "ec2",
-  description:
-    "An instance or Spot Instance request that leaves its metadata options to a launch template must use a " +
-    "template of this stack that requires IMDSv2.",
-  severity: "high",
-  enforcementLevel: "advisory",
-  remediationSteps:
-    'Set metadataOptions.httpTokens to "required" on the launch template (or on the instance itself). A template ' +
-    "from outside the stack cannot be checked here: set metadataOptions on the instance instead.",
-  unknownValues: {
-    behaviour: "fail-closed",
-    detail:
-      "An instance whose template cannot be found in the stack, or whose template's metadata options are unknown, " +
-      "is reported: the setting cannot be verified.",
-  },
-  resourceTypes: [INSTANCE, SPOT_REQUEST, LAUNCH_TEMPLATE],
-  checks: [
-    '`aws.ec2.Instance` and `aws.ec2.SpotInstanceRequest` with `launchTemplate` and no `metadataOptions`: the template (linked by its id output, or by a known id or name) is in the stack and sets httpTokens "required" (or disables the endpoint)',
-  ],
-  validateStack: (ctx) => {
-    const templates = ctx.resourcesOfType(LAUNCH_TEMPLATE);
-    for (const instance of ctx.resourcesOfType(INSTANCE, SPOT_REQUEST)) {
-      const own = ctx.probe("metadataOptions", () => instance.props.metadataOptions);
-      if (!own.known || (own.value !== undefined && own.value !== null)) continue; // judged by ec2-imdsv2-required
-      const named = ctx.probe("launchTemplate", () => instance.props.launchTemplate);
-      if (named.known && (named.value === undefined || named.value === null)) continue;
-      const template = templateOf(instance, templates);
-      if (!template) {
-        ctx.report(instance, {
-          property: "metadataOptions",
-          problem:
-            "is left to a launch template that is not in this stack, so whether IMDSv2 is required cannot be verified",
-          fix: 'set metadataOptions.httpTokens to "required" on the instance',
-        });
-        continue;
-      }
-      const options = ctx.probeDeep(
-        "metadataOptions",
-        () => template.props.metadataOptions as MetadataOptions,
-      );
-      if (!options.known) {
-        ctx.failClosed(
-          instance,
-          options,
-          `the metadata options of launch template "${template.name}" are unknown`,
-        );
-        continue;
-      }
-      const { httpEndpoint, httpTokens } = (options.value ?? {}) as {
-        httpEndpoint?: string;
-        httpTokens?: string;
-      };
-      if (httpEndpoint === "disabled" || httpTokens === "required") continue;
-      ctx.report(instance, {
-        property: "metadataOptions",
-        problem: `is left to launch template "${template.name}", whose httpTokens is ${httpTokens === undefined ? "unset" : `"${httpTokens}"`}, so IMDSv1 stays enabled`,
-        fix: `set metadataOptions.httpTokens to "required" on launch template "${template.name}"`,
-      });
-    }
-  },
-});
-
 /** EC2 hardening, advisory by default (mandatory in policy/config/prod.json). */
-export const ec2Policies = [ec2Imdsv2Required, ec2LaunchTemplateImdsv2, ec2EbsEncrypted, ec2NoPublicIp];
+export const ec2Policies = [ec2Imdsv2Required, ec2LaunchTemplateInherited, ec2EbsEncrypted, ec2NoPublicIp];

@@ -56,7 +56,7 @@ const one = (
 });
 const inherited = (description: string, resources: StackResourceInput[], caught: boolean): CorpusCase => ({
   description,
-  policy: "ec2-launch-template-imdsv2",
+  policy: "ec2-launch-template-inherited",
   resources,
   caught,
 });
@@ -142,6 +142,39 @@ export const SIBLING_TYPES: readonly CorpusCase[] = [
       template({ httpTokens: "required" }),
       spot({ metadataOptions: undefined, launchTemplate: { id: "lt-trainer-template" } }),
     ],
+    false,
+  ),
+  inherited(
+    "instance without a subnet on a template of this stack that places it in a subnet",
+    [
+      {
+        ...template({ httpTokens: "required" }),
+        props: {
+          ...template({ httpTokens: "required" }).props,
+          networkInterfaces: [{ subnetId: SUBNET, associatePublicIpAddress: "false" }],
+        },
+      },
+      instance({ subnetId: undefined, launchTemplate: { id: "lt-trainer-template" } }, byId),
+    ],
+    false,
+  ),
+  inherited(
+    "instance without a subnet on a template that names none either (default VPC)",
+    [
+      template({ httpTokens: "required" }),
+      instance({ subnetId: undefined, launchTemplate: { id: "lt-trainer-template" } }, byId),
+    ],
+    true,
+  ),
+  inherited(
+    "Spot request without a subnet on a template from outside the stack",
+    [spot({ subnetId: undefined, launchTemplate: { name: "shared-template" } })],
+    true,
+  ),
+  one(
+    "ec2-no-public-ip",
+    "instance leaving its placement to a launch template is not flagged for the default VPC",
+    instance({ subnetId: undefined, launchTemplate: { id: "lt-trainer-template" } }),
     false,
   ),
   inherited(
