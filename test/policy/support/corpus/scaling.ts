@@ -147,7 +147,7 @@ const cap = (description: string, resource: StackResourceInput, caught: boolean)
 export const BOUNDS_SET_ELSEWHERE: readonly CorpusCase[] = [
   cap("a scheduled action raising maxCapacity past the cap", scheduled({ maxCapacity: 50 }), true),
   cap("a scheduled action raising minCapacity past the cap", scheduled({ minCapacity: 9 }), true),
-  cap("a scheduled action raising both", scheduled({ minCapacity: 5, maxCapacity: 5 }), true),
+  cap("a scheduled action raising both", scheduled({ minCapacity: 50, maxCapacity: 50 }), true),
   cap(
     "a scheduled action with unknown bounds fails closed",
     scheduled({ maxCapacity: unknown.number }),

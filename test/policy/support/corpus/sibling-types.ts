@@ -140,7 +140,7 @@ export const SIBLING_TYPES: readonly CorpusCase[] = [
     "Spot request on a template of this stack that requires IMDSv2",
     [
       template({ httpTokens: "required" }),
-      spot({ metadataOptions: undefined, launchTemplate: { id: "lt-trainer-template" } }),
+      { ...spot({ metadataOptions: undefined, launchTemplate: { id: "lt-trainer-template" } }), ...byId },
     ],
     false,
   ),
