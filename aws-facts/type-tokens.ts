@@ -8,12 +8,14 @@
 /** Resource type tokens, keyed `<module><ClassName>` after the `@pulumi/aws` namespace and class. */
 export const AWS_TYPES = {
   appautoscalingPolicy: "aws:appautoscaling/policy:Policy",
+  appautoscalingScheduledAction: "aws:appautoscaling/scheduledAction:ScheduledAction",
   appautoscalingTarget: "aws:appautoscaling/target:Target",
   autoscalingGroup: "aws:autoscaling/group:Group",
   cloudwatchLogGroup: "aws:cloudwatch/logGroup:LogGroup",
   cloudwatchMetricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
   dynamodbTable: "aws:dynamodb/table:Table",
   ebsVolume: "aws:ebs/volume:Volume",
+  ec2DefaultSecurityGroup: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
   ec2Instance: "aws:ec2/instance:Instance",
   ec2LaunchConfiguration: "aws:ec2/launchConfiguration:LaunchConfiguration",
   ec2LaunchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",

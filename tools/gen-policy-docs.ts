@@ -10,6 +10,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as prettier from "prettier";
 import { allPolicies } from "@ml-platform/policy/policies";
+import { renderCoverageTable } from "./lib/coverage-table";
 import {
   listPolicyConfigStacks,
   policyPackConfigSource,
@@ -187,6 +188,7 @@ export function renderPolicyDocs(
       lines.push(...renderPolicy(policy, stackConfigs));
     }
   }
+  lines.push(...renderCoverageTable(policies));
   return `${lines.join("\n").trimEnd()}\n`;
 }
 
