@@ -78,7 +78,7 @@ export interface InferenceFunctionArgs {
    * Instruction set: `"x86_64"` or `"arm64"` (20% cheaper per GB-s).
    * Default: {@link INFERENCE_FUNCTION_DEFAULTS.architecture}.
    */
-  architecture?: string;
+  architecture?: FunctionArchitecture;
   /**
    * The function's name; its log group is `/aws/lambda/<functionName>`. Set explicitly (not auto-named) because the
    * log group must exist, with retention, before the function first runs. Default: the component name.
@@ -106,6 +106,14 @@ export function bundleProblem(codeDirectory: string = DEFAULT_CODE_DIRECTORY): s
     : `the inference function bundle ${bundle} does not exist: run \`npm run build\` first (it bundles lambda/ ` +
         `into dist/lambda/index.mjs)`;
 }
+
+/** The function's instruction set (https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html). */
+export const FunctionArchitecture = {
+  X86_64: "x86_64",
+  /** Graviton: 20% cheaper per GB-second. */
+  Arm64: "arm64",
+} as const;
+export type FunctionArchitecture = (typeof FunctionArchitecture)[keyof typeof FunctionArchitecture];
 
 /** Every default of {@link InferenceFunctionArgs}, written once (the JSDoc above cites these). */
 export const INFERENCE_FUNCTION_DEFAULTS = {
@@ -188,7 +196,12 @@ export const validateInferenceFunctionArgs: ArgsValidator<InferenceFunctionArgs>
     );
   }
   if (args.architecture !== undefined) {
-    v.check(["x86_64", "arm64"].includes(args.architecture), "architecture", 'must be "x86_64" or "arm64"');
+    const architectures: readonly string[] = Object.values(FunctionArchitecture);
+    v.check(
+      architectures.includes(args.architecture),
+      "architecture",
+      `must be one of ${architectures.join(", ")}`,
+    );
   }
   // The role is auto-named `<name>-role-<7 hex>`.
   if (options.name !== undefined) checkIamRoleBaseName(v, options.name, "-role");

@@ -18,7 +18,14 @@ import {
 } from "./lib/validation";
 
 /** Notebook platforms SageMaker still supports (Amazon Linux 1 and the older AL2 images are deprecated). */
-export const NOTEBOOK_PLATFORMS = ["notebook-al2-v3", "notebook-al2023-v1"] as const;
+export const NotebookPlatform = {
+  /** Amazon Linux 2. */
+  Al2V3: "notebook-al2-v3",
+  /** Amazon Linux 2023. */
+  Al2023V1: "notebook-al2023-v1",
+} as const;
+export type NotebookPlatform = (typeof NotebookPlatform)[keyof typeof NotebookPlatform];
+export const NOTEBOOK_PLATFORMS: readonly NotebookPlatform[] = Object.values(NotebookPlatform);
 
 export interface NotebookInstanceArgs {
   /**
@@ -75,7 +82,7 @@ export interface NotebookInstanceArgs {
    * Notebook platform (Amazon Linux version and JupyterLab).
    * Default: {@link NOTEBOOK_INSTANCE_DEFAULTS.platformIdentifier}.
    */
-  platformIdentifier?: string;
+  platformIdentifier?: NotebookPlatform;
   /** Tags for every taggable child. Default: none. */
   tags?: Record<string, string>;
 }

@@ -17,7 +17,21 @@ import {
   type ArgsValidator,
 } from "./lib/validation";
 
-export const TRAFFIC_ROUTING_TYPES = ["ALL_AT_ONCE", "CANARY", "LINEAR"] as const;
+/**
+ * How a blue/green update moves traffic to the new fleet (SageMaker's TrafficRoutingConfig Type,
+ * https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TrafficRoutingConfig.html). An `as const` object
+ * rather than a union, so that the package schema gets a named enum other languages can use.
+ */
+export const TrafficRouting = {
+  /** Shift all traffic at once, after the new fleet passes its health checks. */
+  AllAtOnce: "ALL_AT_ONCE",
+  /** Shift a first slice (`stepPercent`), watch the alarm, then the rest. */
+  Canary: "CANARY",
+  /** Shift equal steps of `stepPercent`, watching the alarm between steps. */
+  Linear: "LINEAR",
+} as const;
+export type TrafficRouting = (typeof TrafficRouting)[keyof typeof TrafficRouting];
+export const TRAFFIC_ROUTING_TYPES: readonly TrafficRouting[] = Object.values(TrafficRouting);
 
 const S3_BUCKET_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const IMAGE_TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
@@ -28,7 +42,7 @@ export interface BlueGreenDeploymentArgs {
    * How traffic moves to the new fleet: `"ALL_AT_ONCE"`, `"CANARY"` (a first slice, then the rest) or `"LINEAR"`
    * (equal steps). Default: {@link SCALABLE_ENDPOINT_DEFAULTS.blueGreen.trafficRouting}.
    */
-  trafficRouting?: string;
+  trafficRouting?: TrafficRouting;
   /** CANARY: the first slice; LINEAR: each step, as a percentage of capacity (CANARY 1-50, LINEAR 10-50).
    * Default: {@link SCALABLE_ENDPOINT_DEFAULTS.blueGreen.stepPercent}.
    */

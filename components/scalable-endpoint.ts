@@ -11,6 +11,7 @@ import {
 } from "@ml-platform/aws-facts/iam-policies";
 import { endpointNameFor, endpointNamePrefix } from "./lib/naming";
 import { createServiceRole } from "./lib/service-role";
+import { componentType, withLegacyTypeAlias } from "./lib/type-token";
 import { ArgProblems, checkInstanceType, throwIfInvalid } from "./lib/validation";
 import {
   defaultImageTag,
@@ -28,12 +29,15 @@ export {
   modelKeyProblem,
   SCALABLE_ENDPOINT_DEFAULTS,
   TRAFFIC_ROUTING_TYPES,
+  TrafficRouting,
   validateScalableEndpointArgs,
   type BlueGreenDeploymentArgs,
   type ScalableEndpointArgs,
 } from "./scalable-endpoint.args";
 
-export const SCALABLE_ENDPOINT_TYPE = "ml-platform:sagemaker:ScalableEndpoint";
+export const SCALABLE_ENDPOINT_TYPE = componentType("ScalableEndpoint");
+/** The token before the components were a package; existing stacks' URNs carry it (see withLegacyTypeAlias). */
+export const SCALABLE_ENDPOINT_LEGACY_TYPE = "ml-platform:sagemaker:ScalableEndpoint";
 
 /** The one production variant's name. Explicit, because the scalable target's resourceId contains it. */
 export const VARIANT_NAME = "AllTraffic";
@@ -81,14 +85,14 @@ export class ScalableEndpoint extends pulumi.ComponentResource {
 
   constructor(name: string, args: ScalableEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
     throwIfInvalid(SCALABLE_ENDPOINT_TYPE, name, validateScalableEndpointArgs(args, { name }));
-    super(SCALABLE_ENDPOINT_TYPE, name, {}, opts);
+    super(SCALABLE_ENDPOINT_TYPE, name, {}, withLegacyTypeAlias(opts, SCALABLE_ENDPOINT_LEGACY_TYPE));
 
     const instance = checkInstanceType(new ArgProblems(), "instanceType", args.instanceType, "sagemaker")!;
     const autoscaling = args.autoscaling ?? DEFAULTS.autoscaling;
     const minCapacity = args.minCapacity ?? DEFAULTS.minCapacity;
     const maxCapacity = args.maxCapacity ?? DEFAULTS.maxCapacity;
     const initialInstanceCount = args.initialInstanceCount ?? minCapacity;
-    const tags = { ...args.tags, "ml-platform:component": SCALABLE_ENDPOINT_TYPE };
+    const tags = { ...args.tags, "ml-platform:component": SCALABLE_ENDPOINT_LEGACY_TYPE };
     const endpointNameBase = (args.endpointNameBase ?? name).toLowerCase();
     const endpointName = endpointNameFor(endpointNameBase, {
       variants: { [VARIANT_NAME]: args.instanceType },
