@@ -94,6 +94,8 @@ interface RegisterRequest {
   getReplaceonchangesList(): string[];
   getProvider(): string;
   getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
+  getAliasesList(): { hasUrn(): boolean; getUrn(): string }[];
+  getAliasurnsList(): string[];
 }
 
 /**
@@ -107,6 +109,8 @@ export class CapturingMonitor extends MockMonitor {
   /** Failures of the harness (unanswered data sources), reported as setup errors ahead of the program's error. */
   readonly setupErrors: Error[] = [];
   stackOutputs: Record<string, unknown> = {};
+  /** Whether to offer alias specs (MockMonitor does); without them the SDK sends every alias as a URN. */
+  supportsAliasSpecs = true;
 
   constructor(
     private readonly project: string,
@@ -176,6 +180,14 @@ export class CapturingMonitor extends MockMonitor {
         ...(req.getProvider() ? { provider: req.getProvider() } : {}),
         ...(customTimeouts ? { customTimeouts } : {}),
       };
+      // Alias URNs: in `aliasUrns` when the monitor has no alias specs, else the URN-form entries of `aliases`.
+      const aliases = [
+        ...req.getAliasurnsList(),
+        ...req
+          .getAliasesList()
+          .filter((alias) => alias.hasUrn())
+          .map((alias) => alias.getUrn()),
+      ];
       const resource: CapturedResource = {
         type,
         name,
@@ -187,6 +199,7 @@ export class CapturingMonitor extends MockMonitor {
         inputs,
         outputs,
         options,
+        ...(aliases.length > 0 ? { aliases } : {}),
       };
       this.byUrn.set(urn, this.captured.length);
       this.captured.push(resource);
@@ -200,6 +213,22 @@ export class CapturingMonitor extends MockMonitor {
     } catch (err) {
       callback(err, undefined);
     }
+  }
+
+  override supportsFeature(req: { getId(): string }, callback: Callback): void {
+    if (req.getId() === "aliasSpecs" && !this.supportsAliasSpecs)
+      callback(null, { getHassupport: () => false });
+    else super.supportsFeature(req, callback);
+  }
+
+  override getDeploymentInfo(req: unknown, callback: Callback): void {
+    super.getDeploymentInfo(req, (err: unknown, info: resproto.DeploymentInfo | undefined) => {
+      if (info && !this.supportsAliasSpecs) {
+        const aliasSpecs = resproto.ResourceMonitorFeature.RESOURCE_MONITOR_FEATURE_ALIAS_SPECS;
+        info.setSupportedfeaturesList(info.getSupportedfeaturesList().filter((f) => f !== aliasSpecs));
+      }
+      callback(err, info);
+    });
   }
 
   override registerResourceOutputs(
@@ -278,14 +307,17 @@ export class CapturingMonitor extends MockMonitor {
 
 /**
  * Installs `monitor` as the process's Pulumi engine for `project`/`stack`, with the feature flags `setMocks` turns
- * on (which `setMockOptions` alone resets). `dryRun` true runs as `pulumi preview` does.
+ * on (which `setMockOptions` alone resets). `dryRun` true runs as `pulumi preview` does. `aliasSpecs: false` makes
+ * the SDK compute every alias URN itself, children's included, as it does for an engine without alias specs.
  */
 export function installCapturingMonitor(
   monitor: CapturingMonitor,
   project: string,
   stack: string,
   dryRun: boolean,
+  { aliasSpecs = true }: { aliasSpecs?: boolean } = {},
 ): void {
+  monitor.supportsAliasSpecs = aliasSpecs;
   pulumi.runtime.setMockOptions(monitor, project, stack, dryRun);
   Object.assign(runtimeState.getStore(), {
     supportsSecrets: true,
@@ -293,7 +325,7 @@ export function installCapturingMonitor(
     supportsOutputValues: false,
     supportsDeletedWith: true,
     supportsReplaceWith: true,
-    supportsAliasSpecs: true,
+    supportsAliasSpecs: aliasSpecs,
     supportsTransforms: true,
     supportsInvokeTransforms: true,
     supportsParameterization: true,

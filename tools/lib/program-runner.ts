@@ -38,6 +38,8 @@ export interface RunProgramOptions {
   readonly fixturesPath?: string;
   /** Run as a preview (`pulumi.runtime.isDryRun()` true), as `pulumi preview` does. Default true. */
   readonly dryRun?: boolean;
+  /** Record the alias URNs the SDK computes for every resource (CapturedResource.aliases). Default false. */
+  readonly aliasUrns?: boolean;
   /** Kill the child and report a setup error after this long. Default 120 000 ms. */
   readonly timeoutMs?: number;
 }
@@ -86,6 +88,7 @@ export interface ChildRequest {
   readonly secretKeys: string[];
   readonly fixturesPath: string;
   readonly dryRun: boolean;
+  readonly aliasUrns?: boolean;
 }
 
 /** What the child sends back. */
@@ -157,6 +160,7 @@ export async function runProgram(options: RunProgramOptions): Promise<RunProgram
       secretKeys,
       fixturesPath,
       dryRun: options.dryRun ?? true,
+      aliasUrns: options.aliasUrns ?? false,
     };
   } catch (err) {
     if (err instanceof StackConfigError) return failure(err.kind, err.message, started, diagnostics);

@@ -39,6 +39,11 @@ export interface CapturedResource {
   /** Outputs as the mock provider answered them (inputs plus computed ids, names and ARNs). */
   readonly outputs: Readonly<Record<string, unknown>>;
   readonly options: CapturedResourceOptions;
+  /**
+   * Alias URNs the registration carried. Only recorded when the SDK computes them itself (a monitor without alias
+   * specs, see RunProgramOptions.aliasUrns); the engine otherwise derives them from the alias specs.
+   */
+  readonly aliases?: readonly string[];
 }
 
 /** The whole stack: every resource in registration order, the stack's outputs, and its config. */

@@ -38,12 +38,6 @@ export interface EngineLogEntry {
   readonly urn: string;
 }
 
-/** One alias a registration carried: an alias URN, or a spec (name, type, parent) the engine resolves. */
-export interface RegisteredAlias {
-  readonly urn?: string;
-  readonly spec?: { name: string; type: string; parentUrn?: string; noParent: boolean };
-}
-
 export interface EngineServerOptions {
   readonly project?: string;
   readonly stack?: string;
@@ -62,8 +56,6 @@ export interface EngineServer {
   readonly stackUrn: string;
   readonly monitor: CapturingMonitor;
   readonly logs: readonly EngineLogEntry[];
-  /** Aliases each registration carried, by URN. */
-  readonly aliases: ReadonlyMap<string, readonly RegisteredAlias[]>;
   close(): Promise<void>;
 }
 
@@ -93,21 +85,6 @@ function handler<Req>(
   };
 }
 
-function aliasesOf(req: resourcePb.RegisterResourceRequest): RegisteredAlias[] {
-  return req.getAliasesList().map((alias) => {
-    if (alias.hasUrn()) return { urn: alias.getUrn() };
-    const spec = alias.getSpec()!;
-    return {
-      spec: {
-        name: spec.getName(),
-        type: spec.getType(),
-        ...(spec.hasParenturn() ? { parentUrn: spec.getParenturn() } : {}),
-        noParent: spec.hasNoparent() && spec.getNoparent(),
-      },
-    };
-  });
-}
-
 /** Starts the ResourceMonitor and Engine services on one loopback port. */
 export async function startEngineServer(options: EngineServerOptions = {}): Promise<EngineServer> {
   const project = options.project ?? "ml-platform";
@@ -117,7 +94,6 @@ export async function startEngineServer(options: EngineServerOptions = {}): Prom
   const monitor = new CapturingMonitor(project, stack, { fixtures: loadFixtures(), region });
   const stackUrn = `urn:pulumi:${stack}::${project}::${ROOT_STACK_TYPE}::${project}-${stack}`;
   const logs: EngineLogEntry[] = [];
-  const aliases = new Map<string, RegisteredAlias[]>();
   let rootUrn = stackUrn;
 
   const server = new grpc.Server();
@@ -127,16 +103,7 @@ export async function startEngineServer(options: EngineServerOptions = {}): Prom
       response.setHassupport(features[call.request.getId()] ?? false);
       callback(null, response);
     },
-    registerResource: (call: UnaryCall<resourcePb.RegisterResourceRequest>, callback: UnaryCallback) => {
-      const recordAliases = (err: unknown, response: unknown) => {
-        if (!err)
-          aliases.set((response as resourcePb.RegisterResourceResponse).getUrn(), aliasesOf(call.request));
-        return err ? callback(asServiceError(err)) : callback(null, response);
-      };
-      monitor
-        .registerResource(call.request as never, recordAliases)
-        .catch((err) => callback(asServiceError(err)));
-    },
+    registerResource: handler(monitor.registerResource.bind(monitor) as never),
     registerResourceOutputs: handler(
       monitor.registerResourceOutputs.bind(monitor) as never,
       () => new Empty(),
@@ -176,7 +143,6 @@ export async function startEngineServer(options: EngineServerOptions = {}): Prom
     stackUrn,
     monitor,
     logs,
-    aliases,
     close: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
   };
 }

@@ -1,0 +1,117 @@
+// Existing stacks keep their resources across the token change. The deployed state holds the URNs the components
+// registered under their old tokens (`ml-platform:<module>:<Component>`, committed in test/fixtures/legacy-graph/,
+// see legacy-graph.ts); the program now registers `components:index:<Component>`. A URN contains its parent's type,
+// so every child's URN changes too. The engine matches a new registration to an old resource when the old URN is the
+// new URN or one of its aliases, and each child inherits an alias under every alias of its parent
+// (https://www.pulumi.com/docs/iac/concepts/options/aliases/). Here the SDK computes those alias URNs itself (a
+// monitor without alias specs), which is the same rule the engine applies to alias specs.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { CapturedResource } from "../../../tools/lib/resource-graph";
+import { REPO_ROOT, runProgram } from "../../../tools/lib/program-runner";
+import { ensureLambdaBundle } from "../../program/bundle";
+import { LEGACY_TYPES } from "../../support/type-tokens";
+import { LEGACY_GRAPH_DIR, LEGACY_STACKS, REPO_PLACEHOLDER, type LegacyResource } from "./legacy-graph";
+
+function legacyGraph(stack: string): LegacyResource[] {
+  return JSON.parse(readFileSync(join(LEGACY_GRAPH_DIR, `${stack}.json`), "utf8")).resources;
+}
+
+/**
+ * Inputs as the engine would see them on the next deployment: a resource matched through an alias keeps its old
+ * state, so a value computed from its outputs (an auto-name, an ARN) is the old output, where the mock provider,
+ * which derives auto-names from the URN, computed a new one. `carriedOver` maps each such new output to the old one.
+ * The checkout's path is replaced as in the fixture (the Lambda bundle's asset path).
+ */
+function asDeployed(inputs: unknown, carriedOver: ReadonlyMap<string, string>): unknown {
+  let text = JSON.stringify(inputs).replaceAll(REPO_ROOT, REPO_PLACEHOLDER);
+  for (const [now, old] of [...carriedOver].sort((a, b) => b[0].length - a[0].length)) {
+    text = text.replaceAll(now, old);
+  }
+  return JSON.parse(text);
+}
+
+/** New output value → old output value, over every pair of matched resources. */
+function carriedOverOutputs(pairs: readonly [CapturedResource, LegacyResource][]): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const [now, old] of pairs) {
+    for (const [key, value] of Object.entries(now.outputs)) {
+      const before = old.outputs[key];
+      if (typeof value === "string" && typeof before === "string" && value !== before) map.set(value, before);
+    }
+  }
+  return map;
+}
+
+describe("components package: old-token stacks map onto the new tokens without replacement", function () {
+  this.timeout(180_000);
+  before(ensureLambdaBundle);
+
+  for (const stack of LEGACY_STACKS) {
+    describe(stack, () => {
+      let current: readonly CapturedResource[];
+      let legacy: LegacyResource[];
+
+      before(async () => {
+        const result = await runProgram({ stack, aliasUrns: true });
+        assert.ok(result.ok, result.ok ? "" : result.message);
+        current = result.stack.resources;
+        legacy = legacyGraph(stack);
+      });
+
+      it("changes every component's and child's URN (the parent's type is part of a child's URN)", () => {
+        const legacyUrns = new Set(legacy.map((r) => r.urn));
+        const unchanged = current.filter((r) => legacyUrns.has(r.urn)).map((r) => r.type);
+        assert.deepEqual(unchanged, ["pulumi:pulumi:Stack"]);
+        for (const [type, legacyType] of Object.entries(LEGACY_TYPES)) {
+          assert.ok(
+            current.some((r) => r.type === type),
+            `no ${type} in ${stack}`,
+          );
+          assert.ok(
+            legacy.some((r) => r.urn.includes(`::${legacyType}::`)),
+            `no ${legacyType} in the old ${stack}`,
+          );
+        }
+      });
+
+      it("matches every old resource to exactly one new registration through its URN or an alias", () => {
+        const matches = new Map<string, string[]>();
+        for (const r of current) {
+          for (const urn of [r.urn, ...(r.aliases ?? [])])
+            matches.set(urn, [...(matches.get(urn) ?? []), r.urn]);
+        }
+        for (const old of legacy) {
+          assert.equal(
+            matches.get(old.urn)?.length,
+            1,
+            `${old.urn} is matched by ${matches.get(old.urn) ?? "nothing"}`,
+          );
+        }
+        // Nothing new: each registration stands for one old resource.
+        const legacyUrns = new Set(legacy.map((r) => r.urn));
+        for (const r of current) {
+          const olds = [r.urn, ...(r.aliases ?? [])].filter((urn) => legacyUrns.has(urn));
+          assert.equal(olds.length, 1, `${r.urn} matches ${olds.length} old resources`);
+        }
+        assert.equal(current.length, legacy.length);
+      });
+
+      it("registers every matched resource with the old inputs and protect flag, so nothing is updated or replaced", () => {
+        const byOldUrn = new Map<string, CapturedResource>();
+        for (const r of current) for (const urn of [r.urn, ...(r.aliases ?? [])]) byOldUrn.set(urn, r);
+        const pairs = legacy.map((old): [CapturedResource, LegacyResource] => {
+          const now = byOldUrn.get(old.urn);
+          assert.ok(now, `${old.urn} has no match`);
+          return [now, old];
+        });
+        const carriedOver = carriedOverOutputs(pairs);
+        for (const [now, old] of pairs) {
+          assert.deepEqual(asDeployed(now.inputs, carriedOver), old.inputs, `${old.urn}: inputs changed`);
+          assert.equal(now.options.protect, old.protect, `${old.urn}: protect changed`);
+        }
+      });
+    });
+  }
+});
