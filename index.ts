@@ -2,7 +2,7 @@
  * The ml-platform program: one stack (dev, prod, ...) of the image-classification platform.
  *
  * Composition only. It reads and validates the whole stack config first (nothing is registered when any of it is
- * wrong), then wires the components and exports the outputs. See README.md ("Configuration") for every key.
+ * wrong), then wires the components and exports the outputs. See docs/configuration.md for every key.
  */
 import * as pulumi from "@pulumi/pulumi";
 import {
@@ -82,9 +82,13 @@ const scalableEndpoint = new ScalableEndpoint(names.endpoint, {
   minCapacity: endpoint.minCapacity,
   maxCapacity: endpoint.maxCapacity,
   targetInvocationsPerInstance: endpoint.targetInvocationsPerInstance,
+  scalingMetric: endpoint.scalingMetric,
+  targetConcurrentRequestsPerModel: endpoint.targetConcurrentRequestsPerModel,
   scaleInCooldownSeconds: endpoint.scaleInCooldownSeconds,
   scaleOutCooldownSeconds: endpoint.scaleOutCooldownSeconds,
   modelDataUrl,
+  // Uploaded before the model is created, so a new stack's first `up` needs no manual upload.
+  modelArchive: endpoint.modelArchive,
   imageTag: endpoint.imageTag,
   enableNetworkIsolation: endpoint.enableNetworkIsolation,
   blueGreen: endpoint.blueGreen,

@@ -293,12 +293,7 @@ export interface ModelPolicyInput {
   readonly ecrRepositoryArn: string;
   /** Endpoint name prefix; SageMaker logs to `/aws/sagemaker/Endpoints/<endpoint name>`. */
   readonly endpointNamePrefix: string;
-  /**
-   * ARNs of the CloudWatch alarms that roll back a blue/green update. Deployment guardrails read them as the
-   * execution role: "Ensure that your IAM execution role has permission to perform the cloudwatch:DescribeAlarms
-   * action on the auto-rollback alarms you specify"
-   * (https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-configuration.html). Default: none.
-   */
+  /** Alarms rolling back a blue/green update, which guardrails read as this role (DescribeAlarms). Default: none. */
   readonly rollbackAlarmArns?: readonly string[];
 }
 
@@ -323,34 +318,30 @@ export function modelExecutionPolicy(input: ModelPolicyInput): IamPolicyDocument
         Resource: [logGroupArn(ctx, `/aws/sagemaker/Endpoints/${input.endpointNamePrefix}-*`)],
       },
       putMetricDataStatement("/aws/sagemaker/Endpoints"),
-      ...(input.rollbackAlarmArns?.length
-        ? [
-            {
-              Sid: "ReadRollbackAlarms",
-              Effect: "Allow" as const,
-              Action: ["cloudwatch:DescribeAlarms"],
-              Resource: [...input.rollbackAlarmArns],
-            },
-          ]
-        : []),
+      // "Ensure that your IAM execution role has permission to perform the cloudwatch:DescribeAlarms action on the
+      // auto-rollback alarms" (https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-configuration.html).
+      ...(input.rollbackAlarmArns?.length ? [readAlarmsStatement(input.rollbackAlarmArns)] : []),
     ],
   };
 }
 
+function readAlarmsStatement(alarmArns: readonly string[]): IamStatement {
+  return {
+    Sid: "ReadRollbackAlarms",
+    Effect: "Allow",
+    Action: ["cloudwatch:DescribeAlarms"],
+    Resource: [...alarmArns],
+  };
+}
+
 export interface InferenceFunctionPolicyInput {
-  /**
-   * The endpoint resource's `arn` output, or the pattern covering every generation of one endpoint's name,
-   * `arn:<partition>:sagemaker:<region>:<account>:endpoint/<base>-*` (lower case, as SageMaker ARNs are).
-   */
+  /** The endpoint's `arn` output, or `arn:…:endpoint/<base>-*` for every generation of its name (lower case). */
   readonly endpointArn: string;
   /** The function's own log group ARN (the `arn` output of the LogGroup, without `:*`). */
   readonly logGroupArn: string;
 }
 
-/**
- * The inference function may invoke one endpoint (every generation of its name, when given the pattern) and write
- * to its own log group. Nothing else.
- */
+/** The inference function may invoke one endpoint (each generation of its name, given the pattern) and log. */
 export function inferenceFunctionPolicy(input: InferenceFunctionPolicyInput): IamPolicyDocument {
   return {
     Version: "2012-10-17",

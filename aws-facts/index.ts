@@ -3,4 +3,5 @@
  * module by its path (`@ml-platform/aws-facts/instance-types`) to load only what you use.
  */
 export * from "./instance-types";
+export * from "./platform-tags";
 export * from "./type-tokens";

@@ -9,11 +9,13 @@
 export const AWS_TYPES = {
   appautoscalingPolicy: "aws:appautoscaling/policy:Policy",
   appautoscalingTarget: "aws:appautoscaling/target:Target",
+  autoscalingGroup: "aws:autoscaling/group:Group",
   cloudwatchLogGroup: "aws:cloudwatch/logGroup:LogGroup",
   cloudwatchMetricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
   dynamodbTable: "aws:dynamodb/table:Table",
   ebsVolume: "aws:ebs/volume:Volume",
   ec2Instance: "aws:ec2/instance:Instance",
+  ec2LaunchConfiguration: "aws:ec2/launchConfiguration:LaunchConfiguration",
   ec2LaunchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
   ec2SecurityGroup: "aws:ec2/securityGroup:SecurityGroup",
   ec2SecurityGroupRule: "aws:ec2/securityGroupRule:SecurityGroupRule",

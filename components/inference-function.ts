@@ -33,9 +33,9 @@ export const HANDLER = "index.handler";
 /**
  * The inference Lambda: receives `{"url": …}`, fetches the image from an allowed host and invokes the endpoint.
  *
- * Its role may invoke exactly one endpoint (by the endpoint resource's ARN) and write to its own log group, which
- * is created explicitly with retention. Every deployment publishes a version; the alias points at it and carries the
- * provisioned concurrency (never `$LATEST`). Reserved concurrency, when set, caps how hard it can push the endpoint.
+ * Its role may invoke exactly one endpoint (its ARN, or the name prefix covering its generations) and write to its own
+ * log group, which is created explicitly with retention. Every deployment publishes a version; the alias points at it
+ * and carries the provisioned concurrency (never `$LATEST`). Reserved concurrency, when set, caps how hard it can push the endpoint.
  */
 export class InferenceFunction extends pulumi.ComponentResource {
   /** The function's name. */

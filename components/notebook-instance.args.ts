@@ -37,7 +37,10 @@ export interface NotebookInstanceArgs {
   volumeSizeGb?: number;
   /**
    * Stop the notebook after this many minutes without kernel or terminal activity (10-1440), through an on-start
-   * lifecycle configuration. Default: undefined (no auto-stop).
+   * lifecycle configuration. The configuration also carries the minutes as data, in the tag
+   * `ml-platform:idle-stop-minutes` (`IDLE_STOP_MINUTES_TAG` in `@ml-platform/aws-facts/platform-tags`), which the
+   * cost estimator and the `monthly-budget` policy read to price the notebook for working hours instead of 730 h.
+   * Default: undefined (no auto-stop).
    */
   idleStopMinutes?: number;
   /**

@@ -7,6 +7,7 @@ import {
   trainingJobExecutionPolicy,
   type AwsContext,
 } from "@ml-platform/aws-facts/iam-policies";
+import { IDLE_STOP_MINUTES_TAG, idleStopMinutesTagValue } from "@ml-platform/aws-facts/platform-tags";
 import { projectNamePrefix } from "./lib/naming";
 import { createServiceRole } from "./lib/service-role";
 import { idleStopOnStartBase64 } from "./lib/notebook-idle-stop";
@@ -125,7 +126,10 @@ export class NotebookInstance extends pulumi.ComponentResource {
         ? undefined
         : new aws.sagemaker.NotebookInstanceLifecycleConfiguration(
             `${name}-idle-stop`,
-            { onStart: idleStopOnStartBase64(args.idleStopMinutes), tags },
+            {
+              onStart: idleStopOnStartBase64(args.idleStopMinutes),
+              tags: { ...tags, [IDLE_STOP_MINUTES_TAG]: idleStopMinutesTagValue(args.idleStopMinutes) },
+            },
             { parent: this },
           );
 

@@ -2,6 +2,8 @@
  * The arguments of the ScalableEndpoint component: their types, their defaults (written once, in
  * {@link SCALABLE_ENDPOINT_DEFAULTS}) and the validator the component and the stack config both run.
  */
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { hasLocalInstanceStorage, type InstanceType } from "@ml-platform/aws-facts/instance-types";
 import { parseS3Url } from "@ml-platform/aws-facts/iam-policies";
@@ -80,6 +82,21 @@ export interface ScalableEndpointArgs {
    */
   targetInvocationsPerInstance?: number;
   /**
+   * What target tracking follows: `"invocationsPerInstance"` (1-minute `SageMakerVariantInvocationsPerInstance`,
+   * target `targetInvocationsPerInstance`) or `"concurrentRequestsPerModel"` (10-second
+   * `SageMakerVariantConcurrentRequestsPerModelHighResolution`, target `targetConcurrentRequestsPerModel`), which
+   * reacts to a spike in ~30 s instead of ~4 minutes
+   * (https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-add-code-define.html). AWS does not say
+   * whether CPU instance types emit it; check the metric exists in CloudWatch. `npm run capacity` shows the
+   * difference. Default: {@link SCALABLE_ENDPOINT_DEFAULTS.scalingMetric}.
+   */
+  scalingMetric?: string;
+  /**
+   * Target concurrent requests per model (in flight plus queued) for `concurrentRequestsPerModel`, > 0.
+   * Default: {@link SCALABLE_ENDPOINT_DEFAULTS.targetConcurrentRequestsPerModel}.
+   */
+  targetConcurrentRequestsPerModel?: number;
+  /**
    * Seconds after a scale-in before another scale-in, integer ≥ 0.
    * Default: {@link SCALABLE_ENDPOINT_DEFAULTS.scaleInCooldownSeconds} (the service's own default).
    */
@@ -99,6 +116,13 @@ export interface ScalableEndpointArgs {
    * An Output (e.g. built from a bucket resource) is checked when it resolves.
    */
   modelDataUrl: pulumi.Input<string>;
+  /**
+   * A local model archive (`.tar.gz`) to upload to `modelDataUrl` before the model is created, so that the first
+   * `pulumi up` of a new stack (whose bucket is still empty) works in one step instead of leaving the endpoint
+   * Creating until it fails. Its SHA-256 goes into the container environment (`MODEL_ARCHIVE_SHA256`), so a changed
+   * archive rolls out as a new model. Default: none (the artifact must already be at `modelDataUrl`).
+   */
+  modelArchive?: string;
   /** Deep Learning Container repository. Default: {@link SCALABLE_ENDPOINT_DEFAULTS.imageRepository}. */
   imageRepository?: string;
   /**
@@ -142,10 +166,18 @@ export interface ScalableEndpointArgs {
 }
 
 /** Every default of {@link ScalableEndpointArgs}, written once (the JSDoc above cites these). */
+/** The values `scalingMetric` accepts. */
+export const SCALING_METRIC_NAMES: readonly string[] = [
+  "invocationsPerInstance",
+  "concurrentRequestsPerModel",
+];
+
 export const SCALABLE_ENDPOINT_DEFAULTS = {
   minCapacity: 1,
   maxCapacity: 2,
   targetInvocationsPerInstance: 100,
+  scalingMetric: "invocationsPerInstance",
+  targetConcurrentRequestsPerModel: 1,
   scaleInCooldownSeconds: 300,
   scaleOutCooldownSeconds: 60,
   autoscaling: true,
@@ -240,6 +272,22 @@ export const validateScalableEndpointArgs: ArgsValidator<ScalableEndpointArgs> =
       `must be a number > 0 (invocations per instance per minute); got ${JSON.stringify(args.targetInvocationsPerInstance)}`,
     );
   }
+  if (args.scalingMetric !== undefined) {
+    v.check(
+      SCALING_METRIC_NAMES.includes(args.scalingMetric),
+      "scalingMetric",
+      `must be one of ${SCALING_METRIC_NAMES.join(", ")}; got ${JSON.stringify(args.scalingMetric)}`,
+    );
+  }
+  if (args.targetConcurrentRequestsPerModel !== undefined) {
+    v.check(
+      typeof args.targetConcurrentRequestsPerModel === "number" &&
+        Number.isFinite(args.targetConcurrentRequestsPerModel) &&
+        args.targetConcurrentRequestsPerModel > 0,
+      "targetConcurrentRequestsPerModel",
+      `must be a number > 0 (concurrent requests per model); got ${JSON.stringify(args.targetConcurrentRequestsPerModel)}`,
+    );
+  }
   checkInteger(v, "scaleInCooldownSeconds", args.scaleInCooldownSeconds, 0, 86400, "seconds");
   checkInteger(v, "scaleOutCooldownSeconds", args.scaleOutCooldownSeconds, 0, 86400, "seconds");
 
@@ -249,6 +297,19 @@ export const validateScalableEndpointArgs: ArgsValidator<ScalableEndpointArgs> =
     if (url !== undefined || args.modelDataUrl === undefined) {
       const problem = modelDataUrlProblem(url);
       if (problem) v.add("modelDataUrl", problem);
+    }
+  }
+  if (args.modelArchive !== undefined) {
+    if (typeof args.modelArchive !== "string" || !args.modelArchive.endsWith(".tar.gz")) {
+      v.add(
+        "modelArchive",
+        `must be the path of a .tar.gz model archive; got ${JSON.stringify(args.modelArchive)}`,
+      );
+    } else if (!existsSync(args.modelArchive)) {
+      v.add(
+        "modelArchive",
+        `${resolve(args.modelArchive)} does not exist (a relative path is read from the project directory)`,
+      );
     }
   }
   if (args.imageRepository !== undefined) {

@@ -1,3 +1,11 @@
+import {
+  CONCURRENT_REQUESTS_PER_MODEL_METRIC,
+  INVOCATIONS_PER_INSTANCE_METRIC,
+  SAGEMAKER_SERVICE_NAMESPACE,
+  SAGEMAKER_VARIANT_DIMENSION,
+} from "@ml-platform/aws-facts/autoscaling";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsContextOutput } from "./lib/aws-context";
@@ -41,17 +49,28 @@ export const SCALABLE_ENDPOINT_LEGACY_TYPE = "ml-platform:sagemaker:ScalableEndp
 
 /** The one production variant's name. Explicit, because the scalable target's resourceId contains it. */
 export const VARIANT_NAME = "AllTraffic";
-export const SCALABLE_DIMENSION = "sagemaker:variant:DesiredInstanceCount";
-export const SCALING_METRIC = "SageMakerVariantInvocationsPerInstance";
+export const SCALABLE_DIMENSION = SAGEMAKER_VARIANT_DIMENSION;
+export const SCALING_METRIC = INVOCATIONS_PER_INSTANCE_METRIC;
+/**
+ * The predefined high-resolution metric: concurrent requests per model (queued ones included), emitted every
+ * 10 s, so scale-out reacts in ~30 s instead of minutes.
+ */
+export const HIGH_RESOLUTION_SCALING_METRIC = CONCURRENT_REQUESTS_PER_MODEL_METRIC;
+/** `scalingMetric` values and the predefined metric each selects. */
+export const SCALING_METRICS = {
+  invocationsPerInstance: SCALING_METRIC,
+  concurrentRequestsPerModel: HIGH_RESOLUTION_SCALING_METRIC,
+} as const;
 
 /**
  * A SageMaker real-time endpoint serving a PyTorch model, with instance autoscaling on invocations per instance.
  *
- * - Model and EndpointConfiguration are auto-named (never `name`): a change creates a new configuration, updates the
- *   Endpoint in place, then deletes the old configuration.
- * - The Endpoint's name is `<base>-<digest of the variant shape>` so that an instance-type change, which
- *   UpdateEndpoint refuses on an autoscaled variant, becomes a create-before-delete replacement (see
- *   docs/architecture.md, "Changing the endpoint's instance type").
+ * - Model and EndpointConfiguration are auto-named (never `name`): a change creates a new configuration and updates
+ *   the Endpoint in place. The old ones are kept on delete (`retainOnDelete`), so an endpoint that auto-rollback
+ *   returned to them keeps working (docs/architecture.md, "Day 2").
+ * - The Endpoint's name is `<base>-<digest of the variant shape and auto-rollback>` so that an instance-type change,
+ *   which UpdateEndpoint refuses on an autoscaled variant, becomes a create-before-delete replacement (see
+ *   docs/architecture.md, "Changing the endpoint's instance type"). Grant invocation on {@link invokeArnPattern}.
  * - Scaling: an Application Auto Scaling target on `endpoint/<name>/variant/AllTraffic` and a TargetTrackingScaling
  *   policy wired to the target's outputs, with explicit cooldowns.
  * - Optional blue/green deployments that roll back on a CloudWatch alarm on the variant's Invocation5XXErrors.
@@ -137,14 +156,19 @@ export class ScalableEndpoint extends pulumi.ComponentResource {
       tags,
     });
 
+    const archive = args.modelArchive !== undefined ? this.uploadArchive(name, args, tags) : undefined;
     const model = new aws.sagemaker.Model(
       `${name}-model`,
       {
         executionRoleArn: role.arn,
         primaryContainer: {
           image: image.registryPath,
-          modelDataUrl: args.modelDataUrl,
-          environment: { ...(args.containerEnvironment ?? DEFAULTS.containerEnvironment) },
+          // From the uploaded object when there is one, so the model waits for the upload.
+          modelDataUrl: archive?.url ?? args.modelDataUrl,
+          environment: {
+            ...(args.containerEnvironment ?? DEFAULTS.containerEnvironment),
+            ...(archive ? { MODEL_ARCHIVE_SHA256: archive.sha256 } : {}),
+          },
         },
         enableNetworkIsolation: args.enableNetworkIsolation ?? DEFAULTS.enableNetworkIsolation,
         tags,
@@ -234,7 +258,7 @@ export class ScalableEndpoint extends pulumi.ComponentResource {
       this.scalingTarget = new aws.appautoscaling.Target(
         `${name}-target`,
         {
-          serviceNamespace: "sagemaker",
+          serviceNamespace: SAGEMAKER_SERVICE_NAMESPACE,
           resourceId: pulumi.interpolate`endpoint/${this.endpoint.name}/variant/${VARIANT_NAME}`,
           scalableDimension: SCALABLE_DIMENSION,
           minCapacity,
@@ -253,8 +277,16 @@ export class ScalableEndpoint extends pulumi.ComponentResource {
           resourceId: this.scalingTarget.resourceId,
           scalableDimension: this.scalingTarget.scalableDimension,
           targetTrackingScalingPolicyConfiguration: {
-            targetValue: args.targetInvocationsPerInstance ?? DEFAULTS.targetInvocationsPerInstance,
-            predefinedMetricSpecification: { predefinedMetricType: SCALING_METRIC },
+            ...(args.scalingMetric === "concurrentRequestsPerModel"
+              ? {
+                  targetValue:
+                    args.targetConcurrentRequestsPerModel ?? DEFAULTS.targetConcurrentRequestsPerModel,
+                  predefinedMetricSpecification: { predefinedMetricType: HIGH_RESOLUTION_SCALING_METRIC },
+                }
+              : {
+                  targetValue: args.targetInvocationsPerInstance ?? DEFAULTS.targetInvocationsPerInstance,
+                  predefinedMetricSpecification: { predefinedMetricType: SCALING_METRIC },
+                }),
             scaleInCooldown: args.scaleInCooldownSeconds ?? DEFAULTS.scaleInCooldownSeconds,
             scaleOutCooldown: args.scaleOutCooldownSeconds ?? DEFAULTS.scaleOutCooldownSeconds,
             disableScaleIn: false,
@@ -272,6 +304,33 @@ export class ScalableEndpoint extends pulumi.ComponentResource {
       invokeArnPattern: this.invokeArnPattern,
       rolloutInstanceCount: this.rolloutInstanceCount,
     });
+  }
+
+  /** Uploads `modelArchive` to `modelDataUrl`; the URL it returns depends on the upload. */
+  private uploadArchive(
+    name: string,
+    args: ScalableEndpointArgs,
+    tags: Record<string, string>,
+  ): { url: pulumi.Output<string>; sha256: string } {
+    const s3 = pulumi.output(args.modelDataUrl).apply((url) => {
+      const parsed = parseS3Url(url);
+      if (!parsed)
+        throw new Error(`${SCALABLE_ENDPOINT_TYPE} "${name}": modelDataUrl ${modelDataUrlProblem(url)}`);
+      return parsed;
+    });
+    const object = new aws.s3.BucketObjectv2(
+      `${name}-model-archive`,
+      {
+        bucket: s3.bucket,
+        key: s3.key,
+        source: new pulumi.asset.FileAsset(args.modelArchive!),
+        contentType: "application/gzip",
+        tags,
+      },
+      { parent: this },
+    );
+    const sha256 = createHash("sha256").update(readFileSync(args.modelArchive!)).digest("hex");
+    return { url: pulumi.interpolate`s3://${object.bucket}/${object.key}`, sha256 };
   }
 
   /** The alarm on the variant's 5xx errors that rolls a blue/green update back. */

@@ -74,9 +74,12 @@ const endpointSchema = z.strictObject({
   minCapacity: z.number(),
   maxCapacity: z.number(),
   targetInvocationsPerInstance: z.number(),
+  scalingMetric: z.string().optional(),
+  targetConcurrentRequestsPerModel: z.number().optional(),
   scaleInCooldownSeconds: z.number(),
   scaleOutCooldownSeconds: z.number(),
   modelDataUrl: z.string(),
+  modelArchive: z.string().optional(),
   imageTag: z.string().optional(),
   enableNetworkIsolation: z.boolean().optional(),
   blueGreen: blueGreenSchema.optional(),
@@ -95,7 +98,7 @@ const inferenceSchema = z.strictObject({
 
 const tagsSchema = z.record(z.string(), z.string());
 
-/** The structured keys and their schemas (exported so tests can check the README's config reference). */
+/** The structured keys and their schemas (exported so a test can check docs/configuration.md against them). */
 export const STACK_CONFIG_SCHEMAS = {
   notebook: notebookSchema,
   trainingHost: trainingHostSchema,
@@ -207,7 +210,7 @@ function zodIssues(fullKey: string, error: z.ZodError): ConfigIssue[] {
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((k) => ({
         key: `${at}.${k}`,
-        rule: "is not a known setting (check the spelling against the config reference in README.md)",
+        rule: "is not a known setting (check the spelling against the config reference in docs/configuration.md)",
       }));
     }
     if (issue.code === "invalid_type") {
@@ -270,7 +273,7 @@ export function parseStackConfig(
     if (raw === undefined) {
       issues.push({
         key: fullKey,
-        rule: `is required: set it in Pulumi.${stack}.yaml (see the config reference in README.md)`,
+        rule: `is required: set it in Pulumi.${stack}.yaml (see the config reference in docs/configuration.md)`,
       });
       continue;
     }

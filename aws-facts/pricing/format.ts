@@ -1,7 +1,8 @@
 /**
  * Text rendering of a {@link StackCostEstimate} for the offline preview and policy messages.
  */
-import type { CostLine, Range, StackCostEstimate } from "./estimate";
+import type { StackCostEstimate } from "./estimate";
+import type { CostLine, Range } from "./lines";
 import { formatUnitUsd, formatUsd, formatUsdRange } from "./money";
 
 export { formatUnitUsd, formatUsd, formatUsdRange };

@@ -18,6 +18,7 @@ export {
 } from "./assumptions";
 export {
   estimateStackCost,
+  isPricedType,
   type CostLine,
   type CostTotals,
   type EstimateOptions,
@@ -34,6 +35,7 @@ export {
   summarizeEstimate,
   type CostTableOptions,
 } from "./format";
+export { freeTypeReason, isFreeType } from "./free-types";
 export type { CostGraphResource } from "./graph";
 export { bundledPriceRegions, getPriceBook, loadPriceBookFile } from "./price-book";
 export { parsePriceBook, PriceBook, PriceEntry, type Confidence } from "./schema";

@@ -14,13 +14,24 @@ export const Confidence = z.enum(["aws", "secondary"]);
 export type Confidence = z.infer<typeof Confidence>;
 
 /** Billing units used in the file. */
-export const PriceUnit = z.enum(["hour", "GB-month", "GB-second", "1M requests", "key-month", "GB"]);
+export const PriceUnit = z.enum([
+  "hour",
+  "GB-month",
+  "GB-second",
+  "1M requests",
+  "key-month",
+  "GB",
+  "IOPS-month",
+  "MiB/s-month",
+]);
 export type PriceUnit = z.infer<typeof PriceUnit>;
 
 /**
  * `asOf` is an ISO 8601 date (`2026-07-20`), month (`2026-09`), year (`2022`) or interval of years (`2022/2026`)
  * when the source compilation gives no exact date.
  */
+const SourceUrl = z.url({ protocol: /^https$/, error: "url must be an https:// address" });
+
 const AsOf = z
   .string()
   .regex(
@@ -36,6 +47,8 @@ export const PriceEntry = z
     unit: PriceUnit,
     /** Where the figure comes from, precise enough to re-check it. */
     source: z.string().min(1),
+    /** The public page (or price-list file) to re-check the figure against. */
+    url: SourceUrl.optional(),
     asOf: AsOf,
     confidence: Confidence,
     /** Why the figure deserves care: "uncertain", "likely stale", … */
@@ -44,11 +57,35 @@ export const PriceEntry = z
   .strict();
 export type PriceEntry = z.infer<typeof PriceEntry>;
 
+/** A price that applies up to `upTo` units (inclusive); the last tier has no bound. */
+export const PriceTier = PriceEntry.extend({ upTo: z.number().int().positive().optional() }).strict();
+export type PriceTier = z.infer<typeof PriceTier>;
+
+/** Tiers in ascending order of `upTo`; only the last may (and must) be unbounded. */
+const PriceTiers = z
+  .array(PriceTier)
+  .min(1)
+  .superRefine((tiers, ctx) => {
+    tiers.forEach((tier, i) => {
+      const last = i === tiers.length - 1;
+      if (last !== (tier.upTo === undefined))
+        ctx.addIssue({
+          code: "custom",
+          path: [i, "upTo"],
+          message: last ? "the last tier must have no upTo" : "every tier but the last needs upTo",
+        });
+      const previous = tiers[i - 1]?.upTo;
+      if (tier.upTo !== undefined && previous !== undefined && tier.upTo <= previous)
+        ctx.addIssue({ code: "custom", path: [i, "upTo"], message: "upTo must increase from tier to tier" });
+    });
+  });
+
 /** A fraction (0–1) with provenance, e.g. AWS's "up to 90 %" managed spot training savings. */
 const SourcedFraction = z
   .object({
     fraction: z.number().min(0).max(1),
     source: z.string().min(1),
+    url: SourceUrl.optional(),
     asOf: AsOf,
     confidence: Confidence,
     note: z.string().min(1).optional(),
@@ -61,6 +98,7 @@ export const SavingsRange = z
     min: z.number().min(0).max(1),
     max: z.number().min(0).max(1),
     source: z.string().min(1),
+    url: SourceUrl.optional(),
     asOf: AsOf,
     confidence: Confidence,
     note: z.string().min(1).optional(),
@@ -126,7 +164,26 @@ export const PriceBook = z
         spotSavings: SavingsRange.optional(),
       })
       .strict(),
-    ebs: z.object({ gp3GbMonth: PriceEntry.optional() }).strict(),
+    /**
+     * EBS volumes by volume type (https://aws.amazon.com/ebs/pricing/): storage per GB-month for every type,
+     * plus provisioned IOPS (io1, io2 by tier, gp3 above its included 3,000) and gp3 throughput above its
+     * included 125 MiB/s.
+     */
+    ebs: z
+      .object({
+        gp3GbMonth: PriceEntry.optional(),
+        gp3IopsMonth: PriceEntry.optional(),
+        gp3ThroughputMibpsMonth: PriceEntry.optional(),
+        gp2GbMonth: PriceEntry.optional(),
+        io1GbMonth: PriceEntry.optional(),
+        io1IopsMonth: PriceEntry.optional(),
+        io2GbMonth: PriceEntry.optional(),
+        io2IopsMonthTiers: PriceTiers.optional(),
+        st1GbMonth: PriceEntry.optional(),
+        sc1GbMonth: PriceEntry.optional(),
+        standardGbMonth: PriceEntry.optional(),
+      })
+      .strict(),
     lambda: z
       .object({
         x86_64: LambdaArchitecturePrices,

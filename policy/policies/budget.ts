@@ -17,10 +17,62 @@ import {
 } from "@ml-platform/aws-facts/pricing";
 import { defineStackPolicy, type ConfigSpec, type PlatformPolicy } from "../framework";
 
+/**
+ * A resource the estimator cannot price whose absence from the total is accepted, with the reason: either every
+ * resource of a type token, or one resource by logical name or URN.
+ */
+export interface AcceptedUnpriced {
+  readonly type?: string;
+  readonly resource?: string;
+  readonly reason: string;
+}
+
 export interface MonthlyBudgetConfig {
   budgetUsd: number;
   region: string;
   assumptions: CostAssumptionsInput;
+  acceptedUnpriced: AcceptedUnpriced[];
+}
+
+const TYPE_TOKEN = /^[a-z][a-z0-9-]*:[^:\s]+:[^:\s]+$/;
+
+/** The problems of the `acceptedUnpriced` entries, each naming the entry and the rule. */
+export function acceptedUnpricedProblems(entries: unknown): string[] {
+  if (!Array.isArray(entries)) return ["acceptedUnpriced must be an array"];
+  const problems: string[] = [];
+  entries.forEach((entry: unknown, i) => {
+    const at = `acceptedUnpriced[${i}]`;
+    if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
+      problems.push(`${at} must be an object { type or resource, reason }`);
+      return;
+    }
+    const { type, resource, reason, ...rest } = entry as Record<string, unknown>;
+    for (const key of Object.keys(rest))
+      problems.push(`${at}.${key} is not a known key (type, resource, reason)`);
+    if ((type === undefined) === (resource === undefined))
+      problems.push(`${at} must name exactly one of type (a type token) or resource (a logical name or URN)`);
+    if (type !== undefined && (typeof type !== "string" || !TYPE_TOKEN.test(type)))
+      problems.push(`${at}.type must be a type token such as aws:cloudwatch/metricAlarm:MetricAlarm`);
+    if (resource !== undefined && (typeof resource !== "string" || resource.trim() === ""))
+      problems.push(`${at}.resource must be a non-empty logical name or URN`);
+    if (typeof reason !== "string" || reason.trim() === "")
+      problems.push(`${at}.reason must say why leaving the resource out of the budget is acceptable`);
+  });
+  return problems;
+}
+
+/** The reason a resource's missing price is accepted, from the first matching entry. */
+function acceptedReason(
+  accepted: readonly AcceptedUnpriced[],
+  resource: { readonly type: string; readonly name: string; readonly urn: string },
+): string | undefined {
+  const entry = accepted.find(
+    (a) =>
+      typeof a.reason === "string" &&
+      a.reason.trim() !== "" &&
+      (a.type === resource.type || a.resource === resource.name || a.resource === resource.urn),
+  );
+  return entry?.reason.trim();
 }
 
 /** JSON-schema properties of the `assumptions` object, generated from the estimator's defaults. */
@@ -88,7 +140,25 @@ const monthlyBudgetConfig: ConfigSpec<MonthlyBudgetConfig> = {
     default: {},
     description:
       "Overrides of the estimator's usage assumptions (the same keys as the preview's); omitted keys keep the " +
-      "documented defaults. See README, section Cost.",
+      "documented defaults. See docs/cost.md.",
+  },
+  acceptedUnpriced: {
+    type: "array",
+    default: [],
+    description:
+      "Resources the estimator cannot price whose absence from the total is accepted: `{ type: <type token>, " +
+      "reason }` for every resource of a type, or `{ resource: <logical name or URN>, reason }` for one. Any other " +
+      "unpriced resource that can cost money makes the budget verdict unknown, reported at this policy's level.",
+    items: {
+      type: "object",
+      properties: {
+        type: { type: "string", minLength: 1 },
+        resource: { type: "string", minLength: 1 },
+        reason: { type: "string", minLength: 1 },
+      },
+      required: ["reason"],
+      additionalProperties: false,
+    },
   },
 };
 
@@ -107,8 +177,8 @@ export const monthlyBudget = defineStackPolicy<MonthlyBudgetConfig>({
   name: "monthly-budget",
   family: "cost",
   description:
-    "The stack's worst-case monthly cost estimate must stay within its budget, and every priced resource must " +
-    "have a known price.",
+    "The stack's worst-case monthly cost estimate must stay within its budget, and every resource that can cost " +
+    "money must have a known price (or be accepted as unpriced with a reason).",
   severity: "medium",
   enforcementLevel: "advisory",
   remediationSteps: REMEDIATION,
@@ -123,17 +193,21 @@ export const monthlyBudget = defineStackPolicy<MonthlyBudgetConfig>({
     "Estimates every resource from its outputs with aws-facts/pricing (the preview's estimator and price file).",
     "Reports the stack when the worst case (max capacity, 730 h always-on, assumed traffic) exceeds budgetUsd.",
     "Reports each resource with an unknown price (unknown region, instance type, volume type), never counting it as zero.",
+    "Reports each AWS resource whose type has no cost model and is not free (free types are listed, with the " +
+      "pricing page that says so, in aws-facts/pricing/free-types.ts): the budget verdict is unknown, not a pass.",
+    "An unpriced resource listed in acceptedUnpriced (by type or by resource, with a reason) is left out instead.",
     "A resource exempted from this policy is left out of the total; the message says so.",
   ],
   tags: ["cost"],
   config: monthlyBudgetConfig,
   validateConfig: (config) => {
+    const problems = acceptedUnpricedProblems(config.acceptedUnpriced);
     try {
       resolveAssumptions(config.assumptions);
-      return [];
     } catch (error) {
-      return [(error as Error).message];
+      problems.unshift((error as Error).message);
     }
+    return problems;
   },
   resourceTypes: [],
   validateStack: (ctx) => {
@@ -146,14 +220,28 @@ export const monthlyBudget = defineStackPolicy<MonthlyBudgetConfig>({
     }
     const estimate = estimateStackCost(ctx.resources, { region, assumptions });
     const exemptUrns = new Set(ctx.resources.filter((r) => ctx.isExempt(r)).map((r) => r.urn));
-    const counted = estimate.lines.filter((line) => !exemptUrns.has(line.urn));
+    const accepted = Array.isArray(ctx.config.acceptedUnpriced)
+      ? ctx.config.acceptedUnpriced.filter((a) => acceptedUnpricedProblems([a]).length === 0)
+      : [];
+    const acceptedUrns = new Set<string>();
+    const isAccepted = (r: { type: string; name: string; urn: string }) => {
+      if (acceptedReason(accepted, r) === undefined) return false;
+      acceptedUrns.add(r.urn);
+      return true;
+    };
+    const unmodelled = estimate.notEstimated.filter((n) => !exemptUrns.has(n.urn) && !isAccepted(n));
+    const counted = estimate.lines.filter(
+      (line) => !exemptUrns.has(line.urn) && !(line.status === "unknown" && isAccepted(line)),
+    );
     const priced = counted.filter((line) => line.status === "priced");
     const monthlyMin = priced.reduce((sum, line) => sum + (line.monthlyMin ?? 0), 0);
     const monthlyMax = priced.reduce((sum, line) => sum + (line.monthlyMax ?? 0), 0);
-    const exemptNote =
-      exemptUrns.size > 0
-        ? ` (${exemptUrns.size} exempt resource${exemptUrns.size === 1 ? "" : "s"} left out)`
-        : "";
+    const leftOut = (n: number, what: string) => `${n} ${what} resource${n === 1 ? "" : "s"} left out`;
+    const notes = [
+      ...(exemptUrns.size > 0 ? [leftOut(exemptUrns.size, "exempt")] : []),
+      ...(acceptedUrns.size > 0 ? [leftOut(acceptedUrns.size, "accepted unpriced")] : []),
+    ];
+    const exemptNote = notes.length > 0 ? ` (${notes.join(", ")})` : "";
     const unknownLines = counted.filter((line) => line.status === "unknown");
 
     if (monthlyMax > budgetUsd) {
@@ -163,7 +251,9 @@ export const monthlyBudget = defineStackPolicy<MonthlyBudgetConfig>({
         .map(describeLine)
         .join("; ");
       const unknownNote =
-        unknownLines.length > 0 ? `, plus ${unknownLines.length} line(s) with unknown prices` : "";
+        unknownLines.length + unmodelled.length > 0
+          ? `, plus ${unknownLines.length + unmodelled.length} unpriced item(s)`
+          : "";
       ctx.report(undefined, {
         property: "worst-case monthly cost",
         problem:
@@ -173,6 +263,19 @@ export const monthlyBudget = defineStackPolicy<MonthlyBudgetConfig>({
         fix:
           "lower the endpoint's maxCapacity or instance types, or the training host's hours, or raise budgetUsd " +
           'for this stack in policy/config/<stack>.json ("monthly-budget")',
+      });
+    }
+
+    for (const n of unmodelled) {
+      const resource = ctx.resources.find((r) => r.urn === n.urn);
+      ctx.report(resource, {
+        property: "monthly cost",
+        problem:
+          `is unknown: ${n.type} has no cost model here and can cost money, so the budget verdict of ` +
+          `${formatUsd(budgetUsd)} is unknown, not a pass (known part of the stack: ${summarizeEstimate(estimate)})`,
+        fix:
+          `add a cost model and price for ${n.type} in aws-facts/pricing, or accept it in policy/config/<stack>.json ` +
+          `("monthly-budget": { "acceptedUnpriced": [{ "type": "${n.type}", "reason": "…" }] }) with its expected cost`,
       });
     }
 
@@ -188,7 +291,8 @@ export const monthlyBudget = defineStackPolicy<MonthlyBudgetConfig>({
           ` (known part of the stack: ${summarizeEstimate(estimate)})`,
         fix:
           "use an instance type (and region) the price file covers, or add the price with `npm run pricing:refresh`, " +
-          "or exempt the resource from monthly-budget with a written reason",
+          "or accept the missing price in monthly-budget acceptedUnpriced with a reason, or exempt the resource " +
+          "from monthly-budget with a written reason",
       });
     }
   },

@@ -18,6 +18,7 @@ import { sagemakerPolicies } from "./sagemaker";
 import { s3Policies } from "./s3";
 import { protectPolicies } from "./protect";
 import { budgetPolicies } from "./budget";
+import { capacityPolicies } from "./capacity";
 
 export const allPolicies: readonly PlatformPolicy[] = withExemptionTagCheck([
   // Must-have rules (mandatory by default).
@@ -35,4 +36,6 @@ export const allPolicies: readonly PlatformPolicy[] = withExemptionTagCheck([
   ...protectPolicies,
   // Cost (advisory by default, mandatory in config/prod.json).
   ...budgetPolicies,
+  // Capacity (advisory by default, mandatory in config/prod.json).
+  ...capacityPolicies,
 ]);

@@ -2,9 +2,10 @@
  * SageMaker hosting hardening (Checkov CKV_AWS_98): endpoint configurations encrypt the ML storage volume
  * attached to each instance with a customer-managed KMS key.
  *
- * AWS twist the anchors miss: instance types with local instance storage (NVMe, hardware-encrypted) cannot take a
+ * What generic KMS rules miss: instance types with local instance storage (NVMe, hardware-encrypted) cannot take a
  * KMS key at all: CreateEndpointConfig fails if kmsKeyArn is set while any variant uses one. So for those the rule
- * demands the opposite, and reports a key that would break the deployment.
+ * demands the opposite, and reports a key that would break the deployment. Source, KmsKeyId in
+ * https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html
  */
 import type * as aws from "@pulumi/aws";
 import { hasLocalInstanceStorage, parseInstanceType } from "@ml-platform/aws-facts/instance-types";

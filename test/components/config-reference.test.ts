@@ -1,5 +1,5 @@
 /**
- * The README's config reference must list every key and field the program accepts, and nothing it doesn't: the
+ * The configuration reference (docs/configuration.md) must list every key and field the program accepts, and nothing it doesn't: the
  * table is the public contract, so it must stay true as the schema changes.
  */
 import { strict as assert } from "node:assert";
@@ -7,12 +7,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { STACK_CONFIG_KEYS, STACK_CONFIG_SCHEMAS } from "../../program/stack-config";
 
-const README = join(__dirname, "..", "..", "README.md");
+const CONFIG_DOC = join(__dirname, "..", "..", "docs", "configuration.md");
 
 function configSection(): string {
-  const text = readFileSync(README, "utf8");
+  const text = readFileSync(CONFIG_DOC, "utf8");
   const match = /<!-- section:config -->([\s\S]*?)<!-- \/section:config -->/.exec(text);
-  assert.ok(match, "README.md has no config section");
+  assert.ok(match, "docs/configuration.md has no config section");
   return match[1]!;
 }
 
@@ -27,13 +27,13 @@ function documentedFields(section: string): Set<string> {
   return fields;
 }
 
-describe("README config reference", () => {
+describe("configuration reference (docs/configuration.md)", () => {
   const section = configSection();
   const fields = documentedFields(section);
 
   it("documents every top-level key", () => {
     for (const key of [...STACK_CONFIG_KEYS, "aws:region"]) {
-      assert.ok(section.includes(`\`${key}\``), `README's config table lacks ${key}`);
+      assert.ok(section.includes(`\`${key}\``), `docs/configuration.md's config table lacks ${key}`);
     }
   });
 
@@ -45,11 +45,11 @@ describe("README config reference", () => {
     }
     const missing = [...expected].filter((f) => !fields.has(f));
     const unknown = [...fields].filter((f) => !expected.has(f));
-    assert.deepEqual(missing, [], `fields missing from README.md: ${missing.join(", ")}`);
+    assert.deepEqual(missing, [], `fields missing from docs/configuration.md: ${missing.join(", ")}`);
     assert.deepEqual(
       unknown,
       [],
-      `README.md documents fields the schema doesn't accept: ${unknown.join(", ")}`,
+      `docs/configuration.md documents fields the schema doesn't accept: ${unknown.join(", ")}`,
     );
   });
 });

@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { NotebookInstance, type NotebookInstanceArgs } from "@ml-platform/components";
 import { idleStopOnStartBase64 } from "@ml-platform/components/lib/notebook-idle-stop";
+import { IDLE_STOP_MINUTES_TAG, readIdleStopMinutesTag } from "@ml-platform/aws-facts/platform-tags";
 import { policyDocument, runWithMocks, type MockRun } from "../support/mock-components";
 import { assertOnlyChildren, assertRejected } from "../support/captured-assertions";
 import { CHILDREN, TYPES as T } from "../support/type-tokens";
@@ -50,6 +51,19 @@ describe("NotebookInstance", () => {
     const lifecycle = run.one(T.notebookLifecycle);
     assert.equal(lifecycle.inputs.onStart, idleStopOnStartBase64(60));
     assert.equal(run.one(T.notebook).inputs.lifecycleConfigName, lifecycle.outputs.name);
+  });
+
+  it("states the idle minutes as data: a tag on the lifecycle configuration that the estimator reads", () => {
+    const lifecycle = run.one(T.notebookLifecycle);
+    const tags = lifecycle.inputs.tags as Record<string, string>;
+    assert.equal(tags[IDLE_STOP_MINUTES_TAG], "60");
+    assert.deepEqual(readIdleStopMinutesTag(tags), { minutes: 60 });
+    const notebookTags = run.one(T.notebook).inputs.tags as Record<string, string>;
+    assert.equal(
+      notebookTags[IDLE_STOP_MINUTES_TAG],
+      undefined,
+      "only the configuration that stops it carries it",
+    );
   });
 
   it("runs as a project-scoped role that may pass only the training role, and depends on its policies", () => {

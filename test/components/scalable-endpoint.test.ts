@@ -143,7 +143,7 @@ describe("ScalableEndpoint", () => {
     assert.deepEqual(custom.one(T.endpoint).options.customTimeouts, { create: "2h", update: "2h" });
   });
 
-  describe("changing the instance type of the autoscaled variant (pitfall 4)", () => {
+  describe("changing the instance type of the autoscaled variant", () => {
     it("changes the endpoint's name, so Pulumi replaces it create-before-delete instead of a failing UpdateEndpoint", async () => {
       const bigger = await build({ instanceType: "ml.c5.xlarge" });
       // Same logical resource (URN), different physical name: the provider's name is ForceNew, so this is a
@@ -196,6 +196,49 @@ describe("ScalableEndpoint", () => {
         terminationWaitSeconds: 300,
       });
     });
+
+    it("lets the execution role read exactly that alarm (deployment guardrails need DescribeAlarms)", () => {
+      // https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-configuration.html
+      const statements = policyDocument(
+        bg.one(T.rolePolicy, "ml-platform-test-endpoint-model-policy"),
+      ).Statement;
+      const read = statements.filter((st) =>
+        ([] as string[]).concat(st.Action).includes("cloudwatch:DescribeAlarms"),
+      );
+      assert.deepEqual(
+        read.map((st) => st.Resource),
+        [[bg.one(T.alarm).outputs.arn]],
+      );
+      const plain = policyDocument(run.one(T.rolePolicy, "ml-platform-test-endpoint-model-policy")).Statement;
+      assert.equal(
+        plain.some((st) => JSON.stringify(st.Action).includes("cloudwatch:DescribeAlarms")),
+        false,
+      );
+    });
+
+    it("names the endpoint for its auto-rollback too: adding or removing it replaces the Endpoint", () => {
+      // autoRollbackConfiguration forces a new Endpoint, so blue/green on→off must not reuse the live name.
+      const sameShapeWithout = run.one(T.endpoint).inputs.name;
+      assert.notEqual(bg.one(T.endpoint).inputs.name, sameShapeWithout);
+      assert.match(String(bg.one(T.endpoint).inputs.name), /^ml-platform-test-endpoint-[0-9a-f]{8}$/);
+    });
+  });
+
+  it("keeps the Model and EndpointConfiguration on delete, so a rolled-back endpoint keeps what it runs", () => {
+    // After an auto-rollback the endpoint runs the old configuration again while Pulumi records the new one:
+    // hashicorp/terraform-provider-aws#46663 and #48997.
+    assert.equal(run.one(T.model).options.retainOnDelete, true);
+    assert.equal(run.one(T.endpointConfig).options.retainOnDelete, true);
+    assert.equal(run.one(T.endpoint).options.retainOnDelete, false);
+  });
+
+  it("exposes the invoke grant's name-prefix ARN and the instance count every rollout restarts from", () => {
+    const component = run.one(T.endpointComponent);
+    const endpointArn = String(run.one(T.endpoint).outputs.arn);
+    assert.equal(component.outputs.invokeArnPattern, endpointArn.replace(/-[0-9a-f]{8}$/, "-*"));
+    // UpdateEndpoint resets the variant to the configuration's initialInstanceCount (RetainAllVariantProperties
+    // defaults to false): https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateEndpoint.html
+    assert.equal(component.outputs.rolloutInstanceCount, base.initialInstanceCount);
   });
 
   it("passes no KMS key for types with NVMe instance storage but keeps the key, and turns autoscaling off on request", async () => {

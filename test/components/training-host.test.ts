@@ -3,6 +3,8 @@ import { TrainingHost, type TrainingHostArgs } from "@ml-platform/components";
 import { policyDocument, runWithMocks, type MockRun } from "../support/mock-components";
 import { assertOnlyChildren, assertRejected } from "../support/captured-assertions";
 import { CHILDREN, TYPES as T } from "../support/type-tokens";
+import { wildcardMatches } from "@ml-platform/aws-facts/iam-document";
+import { loadFixtures } from "../../tools/lib/data-source-fixtures";
 
 const AMI_PARAMETER =
   "/aws/service/deeplearning/ami/x86_64/oss-nvidia-driver-gpu-pytorch-2.7-amazon-linux-2023/latest/ami-id";
@@ -117,6 +119,23 @@ describe("TrainingHost", () => {
     assert.equal(ssh.one(T.instance).inputs.keyName, "ops");
   });
 
+  it("picks the AMI by accelerator when no parameter is given: the GPU DLAMI on GPUs, Amazon Linux 2023 on CPUs", async () => {
+    // The fixtures answer the DLAMI parameters and the Amazon Linux ones with different image ids.
+    const fixtures = loadFixtures();
+    const imageOf = (path: string) =>
+      fixtures.ssmParameters.find((p) => wildcardMatches(p.name, path))!.value;
+    const expected: [string, string][] = [
+      ["g5.2xlarge", imageOf(AMI_PARAMETER)],
+      ["m5.xlarge", imageOf("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64")],
+    ];
+    assert.notEqual(expected[0]![1], expected[1]![1]);
+    for (const [instanceType, image] of expected) {
+      const host = await build({ instanceType, amiParameter: undefined });
+      assert.equal(host.error, undefined, String(host.error));
+      assert.equal(host.one(T.instance).inputs.ami, image, instanceType);
+    }
+  });
+
   it("runs as one-time Spot when asked, so no request outlives the host, and replaces it on a type change", async () => {
     // A persistent request stays open when its instance is destroyed or replaced and launches an unmanaged one
     // (hashicorp/terraform-provider-aws#38142); a one-time request closes once fulfilled. EC2 can't change a Spot
@@ -134,6 +153,12 @@ describe("TrainingHost", () => {
     const placed = await build({ subnetId: "subnet-0123456789abcdef0", vpcId: "vpc-0123456789abcdef0" });
     assert.equal(placed.one(T.instance).inputs.subnetId, "subnet-0123456789abcdef0");
     assert.equal(placed.one(T.sg).inputs.vpcId, "vpc-0123456789abcdef0");
+  });
+
+  it("without a subnet, puts the security group in the default VPC it looks up (a missing one fails at preview)", () => {
+    // Not left to EC2: accounts without a default VPC would only fail at launch, with VPCIdNotSpecified.
+    assert.equal(run.one(T.sg).inputs.vpcId, loadFixtures().defaultVpcId);
+    assert.equal(run.one(T.instance).inputs.subnetId, undefined);
   });
 
   describe("validation", () => {
@@ -155,6 +180,27 @@ describe("TrainingHost", () => {
         /SSM parameter path/,
       ],
       ["a 4 GB root volume", { rootVolumeGb: 4 }, "rootVolumeGb", /8 to 16384/],
+      [
+        "the GPU Deep Learning AMI on a CPU type",
+        { instanceType: "m5.xlarge", amiParameter: AMI_PARAMETER },
+        "amiParameter",
+        /GPU Deep Learning AMI, which does not support m5\.xlarge/,
+      ],
+      [
+        "an x86_64 image on a Graviton type",
+        {
+          instanceType: "m7g.xlarge",
+          amiParameter: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+        },
+        "amiParameter",
+        /x86_64 image but m7g\.xlarge is arm64/,
+      ],
+      [
+        "no AMI for an accelerator without a default image",
+        { instanceType: "inf2.xlarge", amiParameter: undefined },
+        "amiParameter",
+        /required for inf2\.xlarge/,
+      ],
       ["a subnet without a VPC", { subnetId: "subnet-0123456789abcdef0" }, "vpcId", /required with subnetId/],
       [
         "a malformed VPC id",

@@ -35,7 +35,7 @@ function assertCleanError(invocation: Invocation, status: number, error: string,
   }
 }
 
-/** The level of the invocation's log line, as the README states it: ERROR for 500/502, WARN for 422/503/504. */
+/** The level of the invocation's log line, as lambda/README.md states it: ERROR for 500/502, WARN for 422/503/504. */
 function expectedLevel(status: number): string {
   if (status === 500 || status === 502) return "ERROR";
   if (status === 422 || status === 503 || status === 504) return "WARN";

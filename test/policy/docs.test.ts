@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { allPolicies } from "@ml-platform/policy/policies";
 import {
   DOCS_FILE,
@@ -21,6 +22,24 @@ describe("docs/policies.md", () => {
     const block = readmeSummaryBlock(readFileSync(README_FILE, "utf8"));
     assert.ok(block !== undefined, "README.md lost its policy-summary markers");
     assert.ok(block.trim() === (await formattedReadmeSummary()), `README.md policy summary is ${STALE}`);
+  });
+
+  it("lists every policy once in the README, under its level in each stack, linked to its section", () => {
+    const block = readmeSummaryBlock(readFileSync(README_FILE, "utf8"))!;
+    const policyConfig = (stack: string) =>
+      JSON.parse(readFileSync(join(__dirname, "..", "..", "policy", "config", `${stack}.json`), "utf8"));
+    const configs = { dev: policyConfig("dev"), prod: policyConfig("prod") };
+    for (const policy of allPolicies) {
+      const link = `[\`${policy.name}\`](docs/policies.md#${policy.name})`;
+      const lines = block.split("\n").filter((line) => line.includes(link));
+      assert.equal(lines.length, 1, `${policy.name} is listed ${lines.length} times`);
+      const [dev, prod] = [effectiveLevel(policy, configs.dev), effectiveLevel(policy, configs.prod)];
+      const label = dev === prod ? `${dev} in every stack` : `${dev} in dev, ${prod} in prod`;
+      assert.ok(
+        lines[0]!.startsWith(`- **${label}**`),
+        `${policy.name} is not under "${label}": ${lines[0]}`,
+      );
+    }
   });
 
   it("documents every policy under its own anchor, with remediation, exemption syntax and unknown-value behaviour", () => {

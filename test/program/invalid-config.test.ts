@@ -98,6 +98,14 @@ const CASES: InvalidCase[] = [
     rule: /≤ reservedConcurrency \(2\)/,
   },
   {
+    title: "the GPU Deep Learning AMI on dev's CPU training host",
+    mutate: (c) =>
+      (c.trainingHost.amiParameter =
+        "/aws/service/deeplearning/ami/x86_64/oss-nvidia-driver-gpu-pytorch-2.7-amazon-linux-2023/latest/ami-id"),
+    key: "ml-platform:trainingHost.amiParameter",
+    rule: /GPU Deep Learning AMI, which does not support m5\.xlarge/,
+  },
+  {
     title: "memory as a string",
     mutate: (c) => (c.inference.memoryMb = "512"),
     key: "ml-platform:inference.memoryMb",

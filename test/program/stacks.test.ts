@@ -329,7 +329,7 @@ describe("the program with the real stack files", function () {
     it("wires target and policy: resourceId, dimension, TargetTrackingScaling, metric, cooldowns, target value", () => {
       const expectations = {
         dev: { min: 1, max: 2, target: 150, scaleIn: 300, scaleOut: 60 },
-        prod: { min: 2, max: 6, target: 240, scaleIn: 600, scaleOut: 60 },
+        prod: { min: 3, max: 6, target: 240, scaleIn: 600, scaleOut: 60 },
       };
       for (const graph of [dev, prod]) {
         const e = expectations[graph.stack.stack as "dev" | "prod"];

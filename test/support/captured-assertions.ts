@@ -46,7 +46,7 @@ export function assertRejected(
 }
 
 /**
- * Pitfall 4: after an instance-type change the Endpoint is the same logical resource (URN) under a new physical
+ * After an instance-type change the Endpoint is the same logical resource (URN) under a new physical
  * name, which Pulumi performs as a create-before-delete replacement (`deleteBeforeReplace` false), and the scalable
  * target follows the new endpoint instead of pointing at a variant being changed.
  */

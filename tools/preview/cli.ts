@@ -1,6 +1,6 @@
 /**
  * `npm run preview [-- options]`: the offline preview of every stack (or the ones given with --stack).
- * See `--help`, and README section "Offline preview".
+ * See `--help`, and docs/preview.md.
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -23,7 +23,8 @@ Options:
       --policy-pack <dir>   Policy pack directory. Default: policy/.
       --policy-config <f>   Policy config JSON instead of policy/config/<stack>.json (one stack).
       --fixtures <file>     Data-source answers. Default: tools/preview/fixtures.yaml.
-      --no-policy           Skip the policy pack (plan and cost only).
+      --no-policy           Skip the policy pack (plan, cost and capacity only).
+      --chart <dir>         Write one SVG capacity chart per stack and profile into <dir>.
       --color / --no-color  Force colour on or off. Default: colour when stdout is a terminal.
   -h, --help                Show this help.
 
@@ -56,6 +57,7 @@ async function main(argv: string[]): Promise<number> {
         "policy-config": { type: "string" },
         fixtures: { type: "string" },
         "no-policy": { type: "boolean", default: false },
+        chart: { type: "string" },
         color: { type: "boolean" },
         "no-color": { type: "boolean" },
         help: { type: "boolean", short: "h", default: false },
@@ -96,6 +98,11 @@ async function main(argv: string[]): Promise<number> {
     if (v.output) writeFileSync(v.output, text);
     else await writeOut(text);
   };
+  if (v.chart) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { writeCapacityCharts }: typeof import("../capacity/chart") = require("../capacity/chart");
+    for (const file of writeCapacityCharts(v.chart, report.stacks)) process.stderr.write(`wrote ${file}\n`);
+  }
   if (v.json) {
     await emit(JSON.stringify(report, null, 2) + "\n");
   } else {

@@ -25,6 +25,7 @@ import type {
 import { REPO_ROOT, runProgram, type RunProgramResult } from "../lib/program-runner";
 import { listStacks, readProject, StackConfigError, stackFilePath } from "../lib/stack-config";
 import type { CostSection } from "./cost";
+import type { CapacitySection } from "../capacity/report";
 import { displayType, keyInputs, optionFlags } from "./plan";
 
 export const PREVIEW_SCHEMA_VERSION = 1;
@@ -108,6 +109,8 @@ export interface StackReport {
     readonly counts: { readonly mandatory: number; readonly advisory: number; readonly remediate: number };
   };
   readonly cost: CostSection;
+  /** The capacity check (tools/capacity): the stack's traffic profiles replayed against its scaling. */
+  readonly capacity?: CapacitySection;
   readonly diagnostics: readonly string[];
   readonly timings: { readonly programMs: number; readonly analysisMs: number; readonly costMs: number };
 }
@@ -311,6 +314,8 @@ export async function runPreview(options: PreviewOptions = {}): Promise<PreviewR
   const driver: typeof import("../lib/analyzer-client") = require("../lib/analyzer-client");
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { estimateCost }: typeof import("./cost") = require("./cost");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { capacitySection }: typeof import("../capacity/report") = require("../capacity/report");
   let packStartupMs: number | null = null;
   let packReadyMs: number | null = null;
   const packPromise: Promise<PolicyAnalyzer | Error> | undefined = options.skipPolicy
@@ -360,6 +365,7 @@ export async function runPreview(options: PreviewOptions = {}): Promise<PreviewR
         },
         policy: noPolicy,
         cost: { status: "skipped", reason: "the program did not complete" },
+        capacity: { status: "skipped", reason: "the program did not complete" },
         diagnostics,
         timings: { programMs: result.durationMs, analysisMs: 0, costMs: 0 },
       };
@@ -369,10 +375,11 @@ export async function runPreview(options: PreviewOptions = {}): Promise<PreviewR
     const region = result.config["aws:region"] || "us-east-1";
     const cost = estimateCost(result.stack.resources, { ...readBudgetConfig(configFile), region });
     const costMs = performance.now() - costStarted;
+    const capacity = capacitySection(result.stack.resources, configFile, region);
     const timings = (analysisMs: number) => ({ programMs: result.durationMs, analysisMs, costMs });
 
     if (!packPromise)
-      return { ...base, status: "ok", policy: noPolicy, cost, diagnostics, timings: timings(0) };
+      return { ...base, status: "ok", policy: noPolicy, cost, capacity, diagnostics, timings: timings(0) };
     if (!configFile) {
       diagnostics.push(
         `no policy config for stack ${stack} (${join(policyConfigDir, `${stack}.json`)}); the pack runs with its defaults`,
@@ -387,6 +394,7 @@ export async function runPreview(options: PreviewOptions = {}): Promise<PreviewR
           error: { kind: "policy-pack", message: pack.message },
           policy: noPolicy,
           cost,
+          capacity,
           diagnostics,
           timings: timings(0),
         };
@@ -421,6 +429,7 @@ export async function runPreview(options: PreviewOptions = {}): Promise<PreviewR
             },
           },
           cost,
+          capacity,
           diagnostics,
           timings: timings(analysisMs),
         };
@@ -435,6 +444,7 @@ export async function runPreview(options: PreviewOptions = {}): Promise<PreviewR
           error: { kind: "policy-pack", message },
           policy: noPolicy,
           cost,
+          capacity,
           diagnostics,
           timings: timings(performance.now() - t0),
         };

@@ -5,6 +5,7 @@
  */
 import { formatUsdRange } from "@ml-platform/aws-facts/pricing";
 import { formatCost } from "./cost";
+import { renderCapacity } from "../capacity/render-text";
 import { planLines } from "./plan";
 import type { PreviewReport, ReportedViolation, StackReport } from "./preview";
 import type { CapturedResource } from "../lib/resource-graph";
@@ -232,6 +233,7 @@ function renderStack(
       }`;
       out.push(stack.cost.withinBudget ? s.green(line) : s.red(line));
     }
+    if (stack.capacity) out.push("", renderCapacity(stack.capacity));
   }
   if (stack.diagnostics.length) {
     out.push("", s.dim("Diagnostics:"));

@@ -2,215 +2,51 @@ import { strict as assert } from "node:assert";
 import { unknownCheckingProxy } from "@pulumi/policy";
 import fc from "fast-check";
 import {
+  DEFAULT_COST_ASSUMPTIONS,
   estimateStackCost,
   formatCostTable,
-  summarizeEstimate,
-  type CostLine,
-  type StackCostEstimate,
+  freeTypeReason,
+  isFreeType,
+  isPricedType,
 } from "@ml-platform/aws-facts/pricing";
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 import type { CapturedResource } from "../../../tools/lib/resource-graph";
 import { unknown } from "../../policy/support/harness";
 import {
+  assertUsd,
+  BOOK,
   endpointStack,
   functionStack,
-  IDLE_STOP_SCRIPT,
+  linesOf,
   notebookStack,
+  onlyLine,
   resource,
   TYPES,
 } from "./graph-builder";
 
-const cents = (usd: number | null) => (usd === null ? null : Math.round(usd * 100) / 100);
-
-function linesOf(estimate: StackCostEstimate, name: string): CostLine[] {
-  return estimate.lines.filter((l) => l.name === name);
-}
-
-function onlyLine(estimate: StackCostEstimate, name: string, match: RegExp): CostLine {
-  const found = linesOf(estimate, name).filter((l) => match.test(l.description));
-  assert.equal(found.length, 1, `one line for ${name} ${match}: ${JSON.stringify(estimate.lines, null, 1)}`);
-  return found[0]!;
-}
-
 describe("pricing: estimateStackCost", () => {
-  describe("known figures", () => {
-    it("3 provisioned-concurrency environments × 128 MB × 730 h ≈ $4.11/month", () => {
-      const estimate = estimateStackCost(functionStack(128, 3), { region: "us-east-1" });
-      const line = onlyLine(estimate, "infer-provisioned", /provisioned concurrency/);
-      assert.equal(line.status, "priced");
-      assert.equal(line.unit, "GB-second");
-      assert.deepEqual(line.quantity, { min: 985_500, max: 985_500 }); // 3 × 0.125 GB × 2,628,000 s
-      assert.deepEqual(line.unitPrice, { min: 0.0000041667, max: 0.0000041667 });
-      assert.ok(Math.abs(line.monthlyMin! - 4.1063) < 0.0001, String(line.monthlyMin));
-      assert.equal(cents(line.monthlyMax), 4.11);
-      assert.equal(line.confidence, "aws");
-      assert.match(line.basis, /3 environments × 128 MB/);
-      assert.match(formatCostTable(estimate), /\$4\.11/);
-    });
-
-    it("provisioned concurrency scales with memory and count (1,024 MB × 2)", () => {
-      const estimate = estimateStackCost(functionStack(1024, 2), { region: "us-east-1" });
-      const line = onlyLine(estimate, "infer-provisioned", /provisioned concurrency/);
-      assert.equal(cents(line.monthlyMax), cents(2 * 1 * 730 * 3600 * 0.0000041667));
-    });
-
-    it("an ml.t3.medium notebook always on costs $36.50/month plus its storage", () => {
-      const estimate = estimateStackCost(notebookStack({ volumeSize: 50 }), { region: "us-east-1" });
-      const hours = onlyLine(estimate, "nb-instance", /instance-hours/);
-      assert.deepEqual(hours.quantity, { min: 730, max: 730 });
-      assert.equal(cents(hours.monthlyMin), 36.5);
-      assert.equal(cents(hours.monthlyMax), 36.5);
-      assert.match(hours.basis, /always on: 730 h/);
-      const storage = onlyLine(estimate, "nb-instance", /ML storage/);
-      assert.deepEqual(storage.quantity, { min: 50, max: 50 });
-      assert.equal(cents(storage.monthlyMax), 7); // 50 GB × $0.14
-      assert.equal(cents(estimate.totals.monthlyMax), 43.5);
-    });
-
-    it("notebook storage defaults to AWS's 5 GB when volumeSize is unset", () => {
-      const estimate = estimateStackCost(notebookStack({}), { region: "us-east-1" });
-      const storage = onlyLine(estimate, "nb-instance", /ML storage/);
-      assert.equal(cents(storage.monthlyMax), 0.7);
-      assert.match(storage.basis, /AWS default 5 GB/);
-    });
-
-    it("an ml.m5.large endpoint with min 1 and max 3 costs $83.95 to $251.85/month in instance-hours", () => {
-      const estimate = estimateStackCost(endpointStack({ min: 1, max: 3 }), { region: "us-east-1" });
-      const line = onlyLine(estimate, "classifier-endpoint", /instance-hours/);
-      assert.deepEqual(line.quantity, { min: 730, max: 2190 });
-      assert.equal(cents(line.monthlyMin), 83.95);
-      assert.equal(cents(line.monthlyMax), 251.85);
-      assert.equal(line.confidence, "secondary");
-      assert.match(line.basis, /min capacity 1 to max capacity 3/);
-      assert.match(line.basis, /no spot option/);
-    });
-  });
-
-  describe("notebook idle auto-stop", () => {
-    it("uses the working-hours assumption as the low end when an idle-stop lifecycle config is attached", () => {
-      const estimate = estimateStackCost(notebookStack({ script: IDLE_STOP_SCRIPT }), {
-        region: "us-east-1",
-      });
-      const line = onlyLine(estimate, "nb-instance", /instance-hours/);
-      assert.deepEqual(line.quantity, { min: 176, max: 730 });
-      assert.equal(cents(line.monthlyMin), 8.8);
-      assert.equal(cents(line.monthlyMax), 36.5);
-      assert.match(line.basis, /idle auto-stop attached/);
-      assert.match(line.basis, /60 idle minutes/);
-    });
-
-    it("takes the hours assumption from the caller", () => {
-      const estimate = estimateStackCost(notebookStack({ script: IDLE_STOP_SCRIPT }), {
-        region: "us-east-1",
-        assumptions: { notebookIdleStopHoursPerMonth: 100 },
-      });
-      assert.equal(cents(onlyLine(estimate, "nb-instance", /instance-hours/).monthlyMin), 5);
-    });
-
-    it("treats a lifecycle config without idle logic as always on", () => {
-      const estimate = estimateStackCost(notebookStack({ script: "#!/bin/bash\npip install torch\n" }), {
-        region: "us-east-1",
-      });
-      const line = onlyLine(estimate, "nb-instance", /instance-hours/);
-      assert.deepEqual(line.quantity, { min: 730, max: 730 });
-      assert.match(line.basis, /no idle auto-stop in its scripts/);
-    });
-  });
-
-  describe("endpoint linking", () => {
-    it("links the scalable target by dependencies when names are unknown (preview)", () => {
-      const estimate = estimateStackCost(endpointStack({ min: 2, max: 4, knownNames: false }), {
-        region: "us-east-1",
-      });
-      const line = onlyLine(estimate, "classifier-endpoint", /instance-hours/);
-      assert.deepEqual(line.quantity, { min: 1460, max: 2920 });
-    });
-
-    it("links by component parent when neither names nor dependencies are known", () => {
+  describe("one-entry prices", () => {
+    it("prices a KMS key per key-month, a bucket per assumed GB and a log group per assumed GB ingested", () => {
       const estimate = estimateStackCost(
-        endpointStack({ min: 1, max: 5, knownNames: false, propertyDependencies: false }),
-        { region: "us-east-1" },
+        [
+          resource({ type: TYPES.kmsKey, name: "key" }),
+          resource({ type: TYPES.bucket, name: "bucket" }),
+          resource({ type: TYPES.logGroup, name: "logs", inputs: { retentionInDays: 14 } }),
+        ],
+        { region: "us-east-1", assumptions: { bucketStorageGb: 80 } },
       );
-      assert.deepEqual(onlyLine(estimate, "classifier-endpoint", /instance-hours/).quantity, {
-        min: 730,
-        max: 3650,
-      });
-    });
-
-    it("falls back to initialInstanceCount when no autoscaling target exists", () => {
-      const estimate = estimateStackCost(endpointStack({ initial: 2, withTarget: false }), {
-        region: "us-east-1",
-      });
-      const line = onlyLine(estimate, "classifier-endpoint", /instance-hours/);
-      assert.deepEqual(line.quantity, { min: 1460, max: 1460 });
-      assert.match(line.basis, /no autoscaling target found/);
-    });
-
-    it("prices ML storage per instance from volumeSizeInGb, else from the stated assumption", () => {
-      const set = estimateStackCost(endpointStack({ min: 1, max: 3, volumeSizeInGb: 10 }), {
-        region: "us-east-1",
-      });
-      const setLine = onlyLine(set, "classifier-endpoint", /ML storage/);
-      assert.deepEqual(setLine.quantity, { min: 10, max: 30 });
-      assert.equal(cents(setLine.monthlyMax), 4.2);
-      const unset = estimateStackCost(endpointStack({ min: 1, max: 3 }), { region: "us-east-1" });
-      const unsetLine = onlyLine(unset, "classifier-endpoint", /ML storage/);
-      assert.deepEqual(unsetLine.quantity, { min: 30, max: 90 });
-      assert.match(unsetLine.basis, /assumption endpointVolumeGbPerInstance/);
-    });
-
-    it("prices a serverless variant per GB-second with stated traffic", () => {
-      const estimate = estimateStackCost(
-        endpointStack({ serverless: { memorySizeInMb: 2048, maxConcurrency: 5 }, withTarget: false }),
-        {
-          region: "us-east-1",
-          assumptions: { serverlessRequestsPerMonth: 200_000, serverlessAverageDurationMs: 250 },
-        },
+      assertUsd(onlyLine(estimate, "key", /KMS key/).monthlyMax, BOOK.kms.keyMonth!.usd);
+      assertUsd(onlyLine(estimate, "bucket", /S3/).monthlyMax, 80 * BOOK.s3.standardGbMonth!.usd);
+      const logs = onlyLine(estimate, "logs", /Logs ingestion/);
+      assertUsd(
+        logs.monthlyMax,
+        DEFAULT_COST_ASSUMPTIONS.logIngestionGbPerMonth * BOOK.cloudwatch.logsIngestionGb!.usd,
       );
-      const duration = onlyLine(estimate, "classifier-endpoint", /serverless.*duration/);
-      // 200,000 × 0.25 s × 2 GB = 100,000 GB-s × $0.00002
-      assert.deepEqual(duration.quantity, { min: 100_000, max: 100_000 });
-      assert.equal(cents(duration.monthlyMax), 2);
-      assert.match(duration.basis, /assumed 200,000 requests\/month × 250 ms/);
-      const data = onlyLine(estimate, "classifier-endpoint", /data processed/);
-      assert.equal(data.status, "priced");
-      assert.equal(
-        linesOf(estimate, "classifier-endpoint").filter((l) => /instance-hours/.test(l.description)).length,
-        0,
-      );
+      assert.match(logs.basis, /retention 14 days/);
     });
   });
 
-  describe("unknown prices", () => {
-    it("reports an unknown instance type as an explicit unknown price, not zero and not a crash", () => {
-      const estimate = estimateStackCost(endpointStack({ instanceType: "ml.m4.xlarge" }), {
-        region: "us-east-1",
-      });
-      const line = onlyLine(estimate, "classifier-endpoint", /instance-hours/);
-      assert.equal(line.status, "unknown");
-      assert.equal(line.monthlyMin, null);
-      assert.equal(line.monthlyMax, null);
-      assert.equal(line.confidence, "unknown");
-      assert.match(
-        line.reason!,
-        /unknown price: no us-east-1 SageMaker real-time hosting price for ml\.m4\.xlarge/,
-      );
-      assert.match(line.reason!, /another region/); // the price file's note on why it has no figure
-      assert.equal(estimate.totals.unknownCount, 1);
-      assert.deepEqual(estimate.totals.unknownResources, ["classifier-endpoint"]);
-      assert.match(summarizeEstimate(estimate), /\+ 1 unknown: classifier-endpoint/);
-      assert.match(formatCostTable(estimate), /unknown price/);
-      assert.match(formatCostTable(estimate), /\+ 1 unknown/);
-    });
-
-    it("explains a malformed instance type with the parser's reason", () => {
-      const estimate = estimateStackCost(notebookStack({ instanceType: "ml.turbo" }), {
-        region: "us-east-1",
-      });
-      const line = onlyLine(estimate, "nb-instance", /instance-hours/);
-      assert.equal(line.status, "unknown");
-      assert.match(line.reason!, /not an instance type/);
-    });
-
+  describe("regions", () => {
     it("reports every priced item of an unknown region as unknown, with how to fix it", () => {
       const graph = [...notebookStack({}), ...endpointStack({}), ...functionStack(128, 3)];
       const estimate = estimateStackCost(graph, { region: "eu-west-3" });
@@ -248,20 +84,22 @@ describe("pricing: estimateStackCost", () => {
       const estimate = estimateStackCost([provider, ...graph], { region: "us-east-1" });
       assert.match(linesOf(estimate, "nb-instance")[0]!.reason!, /eu-central-1/);
     });
+  });
 
-    it("marks an EBS volume without a size as unknown quantity, and non-gp3 volumes as unknown price", () => {
-      const host = (rootBlockDevice: Record<string, unknown>) =>
-        resource({
-          type: TYPES.instance,
-          name: "host",
-          inputs: { instanceType: "m5.large", rootBlockDevice },
-        });
-      const noSize = estimateStackCost([host({ volumeType: "gp3", encrypted: true })], {
-        region: "us-east-1",
-      });
-      assert.match(onlyLine(noSize, "host", /root volume/).reason!, /unknown quantity/);
-      const io2 = estimateStackCost([host({ volumeType: "io2", volumeSize: 100 })], { region: "us-east-1" });
-      assert.match(onlyLine(io2, "host", /root volume/).reason!, /gp3 only, not io2/);
+  describe("coverage", () => {
+    it("never calls a priced type free, and prices the compute and storage a platform team adds", () => {
+      for (const type of Object.values(AWS_TYPES)) {
+        assert.ok(!(isFreeType(type) && isPricedType(type)), type);
+      }
+      for (const type of [AWS_TYPES.autoscalingGroup, AWS_TYPES.ebsVolume, AWS_TYPES.ec2Instance]) {
+        assert.ok(isPricedType(type), type);
+      }
+      assert.match(freeTypeReason(AWS_TYPES.iamRole) ?? "", /IAM/);
+      assert.equal(
+        freeTypeReason(AWS_TYPES.cloudwatchMetricAlarm),
+        undefined,
+        "alarms cost $0.10 a month each",
+      );
     });
 
     it("lists resource types without a cost model instead of pricing them at zero", () => {
@@ -280,76 +118,26 @@ describe("pricing: estimateStackCost", () => {
       assert.equal(estimate.freeResourceCount, 1);
       assert.match(formatCostTable(estimate), /Not estimated[\s\S]*rollback-alarm/);
     });
-  });
 
-  describe("training host", () => {
-    const host = (inputs: Record<string, unknown>) =>
-      resource({
-        type: TYPES.instance,
-        name: "trainer",
-        inputs: {
-          instanceType: "g4dn.xlarge",
-          rootBlockDevice: { volumeSize: 200, volumeType: "gp3", encrypted: true },
-          ...inputs,
-        },
-      });
-
-    it("prices on-demand hours from the assumption (730 by default) and the gp3 root volume", () => {
-      const estimate = estimateStackCost([host({})], { region: "us-east-1" });
-      const compute = onlyLine(estimate, "trainer", /instance-hours/);
-      assert.equal(cents(compute.monthlyMax), cents(0.526 * 730));
-      assert.equal(compute.confidence, "aws");
-      const root = onlyLine(estimate, "trainer", /root volume/);
-      assert.equal(cents(root.monthlyMax), 16); // 200 GB × $0.08
-      const fewer = estimateStackCost([host({})], {
-        region: "us-east-1",
-        assumptions: { trainingHostHoursPerMonth: 100 },
-      });
-      assert.equal(cents(onlyLine(fewer, "trainer", /instance-hours/).monthlyMax), cents(0.526 * 100));
-      assert.match(
-        onlyLine(fewer, "trainer", /instance-hours/).basis,
-        /100 h\/month \(assumption trainingHostHoursPerMonth\)/,
-      );
-    });
-
-    it("shows spot as an indicative range (49–66 % off), never a single number", () => {
+    it("counts free types (IAM, launch templates, security groups) and lists costly unmodelled ones", () => {
       const estimate = estimateStackCost(
         [
-          host({
-            instanceMarketOptions: { marketType: "spot", spotOptions: { spotInstanceType: "persistent" } },
-          }),
+          resource({ type: TYPES.role, name: "role" }),
+          resource({ type: TYPES.launchTemplate, name: "template" }),
+          resource({ type: TYPES.securityGroup, name: "sg" }),
+          resource({ type: "aws:rds/instance:Instance", name: "db" }),
+          resource({ type: "aws-native:sagemaker:Endpoint", name: "native-endpoint" }),
+          resource({ type: "aws-native:iam:Role", name: "native-role" }),
+          resource({ type: "random:index/randomId:RandomId", name: "suffix" }),
+          resource({ type: "ml-platform:sagemaker:ScalableEndpoint", name: "component", custom: false }),
         ],
         { region: "us-east-1" },
       );
-      const line = onlyLine(estimate, "trainer", /spot/);
-      assert.ok(line.monthlyMin! < line.monthlyMax!);
-      assert.equal(cents(line.monthlyMin), cents(0.526 * 0.34 * 730));
-      assert.equal(cents(line.monthlyMax), cents(0.526 * 0.51 * 730));
-      assert.match(line.basis, /indicative range 49 %–66 % below on-demand/);
-      assert.match(line.basis, /capped at on-demand/);
-    });
-  });
-
-  describe("Lambda", () => {
-    it("states the assumed request volume and duration; duration is a range with provisioned concurrency", () => {
-      const estimate = estimateStackCost(functionStack(512, 1), {
-        region: "us-east-1",
-        assumptions: { lambdaRequestsPerMonth: 2_000_000, lambdaAverageDurationMs: 100 },
-      });
-      const requests = onlyLine(estimate, "infer-fn", /requests/);
-      assert.equal(cents(requests.monthlyMax), 0.4);
-      assert.match(requests.basis, /assumed 2,000,000 requests\/month/);
-      const duration = onlyLine(estimate, "infer-fn", /duration/);
-      // 2M × 0.1 s × 0.5 GB = 100,000 GB-s
-      assert.deepEqual(duration.quantity, { min: 100_000, max: 100_000 });
-      assert.equal(cents(duration.monthlyMin), cents(100_000 * 0.0000097222));
-      assert.equal(cents(duration.monthlyMax), cents(100_000 * 0.0000166667));
-    });
-
-    it("reports arm64 provisioned concurrency as unknown (no figure in the price file)", () => {
-      const estimate = estimateStackCost(functionStack(128, 3, ["arm64"]), { region: "us-east-1" });
-      assert.equal(onlyLine(estimate, "infer-provisioned", /provisioned/).status, "unknown");
-      assert.equal(onlyLine(estimate, "infer-fn", /duration/).status, "priced");
+      assert.equal(estimate.freeResourceCount, 4);
+      assert.deepEqual(
+        estimate.notEstimated.map((n) => n.name),
+        ["db", "native-endpoint"],
+      );
     });
   });
 
@@ -372,7 +160,7 @@ describe("pricing: estimateStackCost", () => {
       }));
       const estimate = estimateStackCost(policyResources, { region: "us-east-1" });
       const line = onlyLine(estimate, "classifier-endpoint", /instance-hours/);
-      assert.equal(cents(line.monthlyMax), 251.85);
+      assertUsd(line.monthlyMax, 3 * 730 * BOOK.sagemaker.hosting["ml.m5.large"]!.usd);
     });
 
     it("rejects invalid assumptions with the field and the rule", () => {
@@ -385,18 +173,6 @@ describe("pricing: estimateStackCost", () => {
         /lambdaRequestsPerMonth/,
       );
       assert.throws(() => estimateStackCost([], { assumptions: { hoursPerDay: 8 } as never }), /hoursPerDay/);
-    });
-
-    it("prices an invalid (negative) memory size as unknown, never as a negative cost", () => {
-      // fast-check found this: memorySize -2.9e-7 used to flow into a negative GB-second figure.
-      const estimate = estimateStackCost(functionStack(-0.5, 3), { region: "us-east-1" });
-      const memoryLines = estimate.lines.filter((l) => /duration|provisioned/i.test(l.description));
-      assert.ok(memoryLines.length >= 2, "the duration and provisioned-concurrency lines are present");
-      for (const line of memoryLines) {
-        assert.equal(line.status, "unknown", line.description);
-        assert.match(line.reason ?? "", /memorySize .*not a valid size/);
-      }
-      assert.ok(estimate.totals.monthlyMin >= 0 && estimate.totals.monthlyMax >= 0);
     });
 
     it("never throws on arbitrary props and keeps min ≤ max with unknowns out of the totals", () => {
@@ -417,6 +193,13 @@ describe("pricing: estimateStackCost", () => {
                   "minCapacity",
                   "maxCapacity",
                   "rootBlockDevice",
+                  "minSize",
+                  "maxSize",
+                  "size",
+                  "type",
+                  "iops",
+                  "launchTemplate",
+                  "blockDeviceMappings",
                   "region",
                 ),
                 fc.oneof(
@@ -455,72 +238,5 @@ describe("pricing: estimateStackCost", () => {
         { numRuns: 300 },
       );
     });
-  });
-
-  describe("formatCostTable", () => {
-    it("prints each line's quantity, unit price, monthly range, confidence and basis, and the stack total", () => {
-      const graph = [
-        ...notebookStack({ volumeSize: 50 }),
-        ...endpointStack({ min: 1, max: 3 }),
-        ...functionStack(128, 3),
-      ];
-      const estimate = estimateStackCost(graph, { region: "us-east-1" });
-      const table = formatCostTable(estimate);
-      assert.match(table, /Resource\s+Type\s+Item\s+Quantity\s+Unit price\s+Monthly \(USD\)\s+Confidence/);
-      assert.match(
-        table,
-        /classifier-endpoint\s+sagemaker:Endpoint\s+ml\.m5\.large hosting.*730–2,190 hour\s+\$0\.115\/hour\s+\$83\.95 – \$251\.85\s+secondary/,
-      );
-      assert.match(table, /nb-instance\s+sagemaker:NotebookInstance.*\$36\.50\s+secondary/);
-      assert.match(table, /infer-provisioned.*\$0\.0000041667\/GB-second\s+\$4\.11\s+AWS/);
-      assert.match(table, /Basis:\n\s+\[1\] always on: 730 h/);
-      assert.match(table, /price: .*as of 2026-09/);
-      const total = `${summarizeEstimate(estimate).split(" per month")[0]}`;
-      assert.match(table, new RegExp(`^Total\\s+${total.replace(/[$.]/g, "\\$&")}$`, "m"));
-    });
-
-    /** [start, end) of each run of `pattern` in `line`. */
-    const spans = (line: string, pattern: RegExp) =>
-      [...line.matchAll(pattern)].map((m) => [m.index, m.index + m[0].length] as const);
-
-    for (const basis of [true, false]) {
-      it(`draws one rule segment under each column heading and none elsewhere (basis: ${basis})`, () => {
-        const estimate = estimateStackCost([...endpointStack({ min: 1, max: 3 }), ...functionStack(128, 3)], {
-          region: "us-east-1",
-        });
-        const lines = formatCostTable(estimate, { basis }).split("\n");
-        const headerAt = lines.findIndex((l) => l.startsWith("Resource "));
-        const header = lines[headerAt]!;
-        const rules = lines.filter((l) => /^-+( +-+)*$/.test(l));
-        assert.equal(rules.length, 2, "one rule under the header, one above the total");
-        assert.equal(lines[headerAt + 1], rules[0]);
-        // Headings are separated by two or more spaces; single spaces sit inside one ("Unit price").
-        const headings = spans(header, /\S+(?: \S+)*/g);
-        const expected = [
-          "Resource",
-          "Type",
-          "Item",
-          "Quantity",
-          "Unit price",
-          "Monthly (USD)",
-          "Confidence",
-        ];
-        assert.deepEqual(
-          headings.map(([a, b]) => header.slice(a, b)),
-          basis ? [...expected, "Basis"] : expected,
-        );
-        for (const rule of rules) {
-          const segments = spans(rule, /-+/g);
-          assert.equal(segments.length, headings.length, `a rule segment per heading:\n${header}\n${rule}`);
-          headings.forEach(([a, b], i) => {
-            const [from, to] = segments[i]!;
-            assert.ok(from <= a && b <= to, `"${header.slice(a, b)}" is not above its rule segment`);
-          });
-        }
-        // Line references point at notes that exist, and only when the notes are printed.
-        assert.equal(lines.includes("Basis:"), basis);
-        assert.equal(/\[1\]\s*$/m.test(lines.slice(0, headerAt + 3).join("\n")), basis);
-      });
-    }
   });
 });

@@ -2,8 +2,46 @@
  * Hand-built resource graphs in the CapturedResource shape (tools/lib/resource-graph.ts), as the offline
  * preview captures them: inputs, outputs (inputs plus computed names), parents, dependencies.
  */
+import { strict as assert } from "node:assert";
 import type { CapturedResource } from "../../../tools/lib/resource-graph";
+import {
+  getPriceBook,
+  type CostLine,
+  type PriceBook,
+  type StackCostEstimate,
+} from "@ml-platform/aws-facts/pricing";
+import { IDLE_STOP_MINUTES_TAG } from "@ml-platform/aws-facts/platform-tags";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
+
+/** The bundled us-east-1 price file: expected figures in tests derive from its entries, never from copies. */
+export const BOOK: PriceBook = getPriceBook("us-east-1")!;
+
+/** Hours in a billing month (the AWS Pricing Calculator's convention). */
+export const MONTH_HOURS = 730;
+
+/** Rounds to cents, for comparing monthly USD. */
+export const cents = (usd: number | null): number | null =>
+  usd === null ? null : Math.round(usd * 100) / 100;
+
+/** Compares two amounts to a relative tolerance (floating point products differ in the last digits). */
+export function assertUsd(actual: number | null | undefined, expected: number, what = "amount"): void {
+  assert.ok(actual !== null && actual !== undefined, `${what} is ${String(actual)}`);
+  assert.ok(
+    Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected)),
+    `${what}: ${actual} ≠ ${expected}`,
+  );
+}
+
+export function linesOf(estimate: StackCostEstimate, name: string): CostLine[] {
+  return estimate.lines.filter((l) => l.name === name);
+}
+
+/** The single line of resource `name` whose description matches `match`. */
+export function onlyLine(estimate: StackCostEstimate, name: string, match: RegExp): CostLine {
+  const found = linesOf(estimate, name).filter((l) => match.test(l.description));
+  assert.equal(found.length, 1, `one line for ${name} ${match}: ${JSON.stringify(estimate.lines, null, 1)}`);
+  return found[0]!;
+}
 
 export const STACK = "dev";
 export const PROJECT = "ml-platform";
@@ -66,6 +104,10 @@ export const TYPES = {
   target: AWS_TYPES.appautoscalingTarget,
   scalingPolicy: AWS_TYPES.appautoscalingPolicy,
   instance: AWS_TYPES.ec2Instance,
+  launchTemplate: AWS_TYPES.ec2LaunchTemplate,
+  launchConfiguration: AWS_TYPES.ec2LaunchConfiguration,
+  autoscalingGroup: AWS_TYPES.autoscalingGroup,
+  volume: AWS_TYPES.ebsVolume,
   securityGroup: AWS_TYPES.ec2SecurityGroup,
   lambda: AWS_TYPES.lambdaFunction,
   alias: AWS_TYPES.lambdaAlias,
@@ -190,11 +232,15 @@ export function functionStack(
   return [component, fn, alias, pc];
 }
 
-/** A notebook, optionally with a lifecycle configuration whose onStart script is `script` (plain text). */
+/**
+ * A notebook, optionally with a lifecycle configuration whose onStart script is `script` (plain text) and whose
+ * tags declare `idleStopTag` as its idle auto-stop minutes (the way the NotebookInstance component does).
+ */
 export function notebookStack(opts: {
   instanceType?: string;
   volumeSize?: number;
   script?: string;
+  idleStopTag?: string;
 }): CapturedResource[] {
   const component = resource({ type: "ml-platform:sagemaker:NotebookInstance", name: "nb", custom: false });
   const out: CapturedResource[] = [component];
@@ -204,7 +250,10 @@ export function notebookStack(opts: {
       type: TYPES.lifecycle,
       name: "nb-lifecycle",
       parent: component,
-      inputs: { onStart: Buffer.from(opts.script, "utf8").toString("base64") },
+      inputs: {
+        onStart: Buffer.from(opts.script, "utf8").toString("base64"),
+        ...(opts.idleStopTag !== undefined ? { tags: { [IDLE_STOP_MINUTES_TAG]: opts.idleStopTag } } : {}),
+      },
       computed: { name: "nb-lifecycle-3c2d" },
     });
     out.push(lifecycle);
@@ -226,6 +275,7 @@ export function notebookStack(opts: {
   return out;
 }
 
+/** An auto-stop script in the style of AWS's sample: what it does is only readable from the script itself. */
 export const IDLE_STOP_SCRIPT = `#!/bin/bash
 set -e
 # Stop the notebook after 60 idle minutes.

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { build } from "esbuild";
+import { parseInstanceType } from "@ml-platform/aws-facts/instance-types";
 import {
   bundledPriceRegions,
   getPriceBook,
@@ -15,7 +16,7 @@ import {
 
 const ROOT = resolve(__dirname, "../../..");
 
-/** Every PriceEntry in the book with its path. */
+/** Every PriceEntry in the book with its path (tiers as `path.0`, `path.1`, …). */
 function entries(book: PriceBook): [string, PriceEntry][] {
   const out: [string, PriceEntry][] = [];
   const walk = (value: unknown, path: string) => {
@@ -31,6 +32,39 @@ function entries(book: PriceBook): [string, PriceEntry][] {
   return out;
 }
 
+/** The sourced figures that are not prices: spot savings, managed spot training savings. */
+function fractions(book: PriceBook): [string, Omit<PriceEntry, "usd" | "unit">][] {
+  const out: [string, Omit<PriceEntry, "usd" | "unit">][] = [];
+  if (book.ec2.spotSavings) out.push(["ec2.spotSavings", book.ec2.spotSavings]);
+  const spot = book.sagemaker.managedSpotTrainingMaxSavings;
+  if (spot) out.push(["sagemaker.managedSpotTrainingMaxSavings", spot]);
+  return out;
+}
+
+/** Hosts of public price sources: AWS pages and docs, the public Price List files, AWS's own repositories. */
+const PUBLIC_SOURCE_HOSTS = ["aws.amazon.com", "docs.aws.amazon.com", "amazonaws.com", "github.com"];
+
+/** The unit an entry's place in the file implies (instance tables bill hours; keys name their unit). */
+function expectedUnit(path: string): string {
+  if (/^(sagemaker\.(notebook|hosting|training)|ec2\.onDemandLinux)\./.test(path)) return "hour";
+  const key = path
+    .replace(/\.\d+$/, "")
+    .split(".")
+    .pop()!;
+  const units: [RegExp, string][] = [
+    [/GbMonth$/, "GB-month"],
+    [/GbSecond$/, "GB-second"],
+    [/IopsMonth(Tiers)?$/, "IOPS-month"],
+    [/MibpsMonth$/, "MiB/s-month"],
+    [/PerMillion$/, "1M requests"],
+    [/^keyMonth$/, "key-month"],
+    [/Gb$/, "GB"],
+  ];
+  const found = units.find(([pattern]) => pattern.test(key));
+  assert.ok(found, `no unit rule for ${path}`);
+  return found[1];
+}
+
 describe("pricing: price files", () => {
   const book = getPriceBook("us-east-1")!;
 
@@ -40,121 +74,128 @@ describe("pricing: price files", () => {
     assert.equal(book.hoursPerMonth, 730);
   });
 
-  it("gives every figure a source, an as-of date and a confidence", () => {
+  describe("invariants of the file (a price refresh changes data, not tests)", () => {
     const all = entries(book);
-    assert.ok(all.length >= 50, `only ${all.length} entries`);
-    for (const [path, entry] of all) {
-      assert.ok(entry.source.length > 10, `${path}: source`);
-      assert.match(entry.asOf, /^\d{4}/, `${path}: asOf`);
-      assert.ok(entry.confidence === "aws" || entry.confidence === "secondary", `${path}: confidence`);
-    }
+
+    it("gives every figure a source, an https url to re-check it, an as-of date no later than the file, and a confidence", () => {
+      assert.ok(all.length > 0);
+      const sourced = [...all, ...fractions(book)];
+      for (const [path, entry] of sourced) {
+        assert.ok(entry.source.trim().length > 10, `${path}: source`);
+        assert.ok(entry.url, `${path}: url`);
+        const url = new URL(entry.url);
+        assert.equal(url.protocol, "https:", `${path}: url`);
+        assert.ok(
+          PUBLIC_SOURCE_HOSTS.some((h) => url.hostname === h || url.hostname.endsWith(`.${h}`)),
+          `${path}: ${url.hostname}`,
+        );
+        assert.ok(
+          entry.asOf.slice(0, 10) <= book.generatedAt,
+          `${path}: asOf ${entry.asOf} after ${book.generatedAt}`,
+        );
+        assert.ok(entry.confidence === "aws" || entry.confidence === "secondary", `${path}: confidence`);
+      }
+    });
+
+    it("holds positive, finite prices in the unit its place in the file implies", () => {
+      for (const [path, entry] of all) {
+        assert.ok(Number.isFinite(entry.usd) && entry.usd > 0, `${path}: ${entry.usd}`);
+        assert.equal(entry.unit, expectedUnit(path), path);
+      }
+    });
+
+    it("prices a larger size of a family above a smaller one, in every instance table", () => {
+      const tables = {
+        "sagemaker.notebook": book.sagemaker.notebook,
+        "sagemaker.hosting": book.sagemaker.hosting,
+        "sagemaker.training": book.sagemaker.training,
+        "ec2.onDemandLinux": book.ec2.onDemandLinux,
+      };
+      let compared = 0;
+      for (const [table, prices] of Object.entries(tables)) {
+        const byClass = new Map<string, { rank: number; usd: number; type: string }[]>();
+        for (const [type, entry] of Object.entries(prices)) {
+          const parsed = parseInstanceType(type);
+          assert.ok(parsed.ok, `${table}.${type} is an instance type`);
+          const list = byClass.get(parsed.value.instanceClass) ?? [];
+          list.push({ rank: parsed.value.sizeRank, usd: entry.usd, type });
+          byClass.set(parsed.value.instanceClass, list);
+        }
+        for (const sizes of byClass.values()) {
+          sizes.sort((x, y) => x.rank - y.rank);
+          for (let i = 1; i < sizes.length; i++) {
+            assert.ok(
+              sizes[i]!.usd > sizes[i - 1]!.usd,
+              `${table}: ${sizes[i]!.type} ≤ ${sizes[i - 1]!.type}`,
+            );
+            compared++;
+          }
+        }
+      }
+      assert.ok(compared > 0, "the file has families with several sizes");
+    });
+
+    it("prices SageMaker hosting and training of a type at or above EC2 on-demand of the same type", () => {
+      let compared = 0;
+      for (const table of [book.sagemaker.hosting, book.sagemaker.training, book.sagemaker.notebook]) {
+        for (const [type, entry] of Object.entries(table)) {
+          const ec2 = book.ec2.onDemandLinux[type.replace(/^ml\./, "")];
+          if (!ec2) continue;
+          assert.ok(entry.usd >= ec2.usd, `${type}: SageMaker ${entry.usd} < EC2 ${ec2.usd}`);
+          compared++;
+        }
+      }
+      assert.ok(compared > 0);
+    });
+
+    it("orders EBS storage by class (sc1 < st1 < gp3 < gp2 < io1, io2) and io2 IOPS tiers by falling rate", () => {
+      const gb = (key: keyof PriceBook["ebs"]) => (book.ebs[key] as PriceEntry).usd;
+      assert.ok(gb("sc1GbMonth") < gb("st1GbMonth"));
+      assert.ok(gb("st1GbMonth") < gb("gp3GbMonth"));
+      assert.ok(gb("gp3GbMonth") < gb("gp2GbMonth"));
+      assert.ok(gb("gp2GbMonth") < gb("io1GbMonth"));
+      assert.ok(gb("gp2GbMonth") < gb("io2GbMonth"));
+      const tiers = book.ebs.io2IopsMonthTiers!;
+      for (let i = 1; i < tiers.length; i++) assert.ok(tiers[i]!.usd < tiers[i - 1]!.usd, `io2 tier ${i}`);
+      assert.ok(book.ebs.gp3IopsMonth!.usd < book.ebs.io1IopsMonth!.usd, "gp3 IOPS are cheaper than io1's");
+    });
+
+    it("keeps Lambda's rate relations: arm64 below x86_64, provisioned duration below on-demand duration", () => {
+      const x86 = book.lambda.x86_64;
+      assert.ok(book.lambda.arm64.durationGbSecond!.usd < x86.durationGbSecond!.usd);
+      assert.ok(x86.provisionedDurationGbSecond!.usd < x86.durationGbSecond!.usd);
+      assert.ok(x86.provisionedConcurrencyGbSecond!.usd < x86.durationGbSecond!.usd);
+    });
+
+    it("gives a spot range within (0, 1) and leaves types it calls unpriced out of every table", () => {
+      const spot = book.ec2.spotSavings!;
+      assert.ok(0 < spot.min && spot.min <= spot.max && spot.max < 1);
+      for (const [type, reason] of Object.entries(book.sagemaker.unpriced ?? {})) {
+        assert.ok(reason.trim().length > 0, type);
+        for (const table of [book.sagemaker.notebook, book.sagemaker.hosting, book.sagemaker.training]) {
+          assert.equal(table[type], undefined, `${type} is unpriced but has a price`);
+        }
+      }
+    });
   });
 
-  it("holds the reference figures with their tiers", () => {
-    const cases: [PriceEntry | undefined, number, string][] = [
-      [book.sagemaker.notebook["ml.t3.medium"], 0.05, "secondary"],
-      [book.sagemaker.hosting["ml.m5.large"], 0.115, "secondary"],
-      [book.sagemaker.hosting["ml.g5.xlarge"], 1.4084, "secondary"],
-      [book.sagemaker.training["ml.p3.2xlarge"], 3.825, "secondary"],
-      [book.ec2.onDemandLinux["m5.large"], 0.096, "aws"],
-      [book.ec2.onDemandLinux["p4d.24xlarge"], 21.957642, "aws"],
-      [book.lambda.x86_64.provisionedConcurrencyGbSecond, 0.0000041667, "aws"],
-      [book.lambda.x86_64.provisionedDurationGbSecond, 0.0000097222, "aws"],
-      [book.lambda.x86_64.durationGbSecond, 0.0000166667, "aws"],
-      [book.lambda.x86_64.requestsPerMillion, 0.2, "aws"],
-      [book.lambda.arm64.durationGbSecond, 0.0000133334, "aws"],
-      [book.ebs.gp3GbMonth, 0.08, "secondary"],
-      [book.sagemaker.mlStorageGbMonth, 0.14, "secondary"],
-      [book.kms.keyMonth, 1, "aws"],
-      [book.s3.standardGbMonth, 0.023, "secondary"],
-      [book.cloudwatch.logsIngestionGb, 0.5, "secondary"],
-      [book.sagemaker.serverless?.inferenceGbSecond, 0.00002, "secondary"],
-    ];
-    for (const [entry, usd, confidence] of cases) {
-      assert.ok(entry, `missing entry for ${usd}`);
-      assert.equal(entry.usd, usd);
-      assert.equal(entry.confidence, confidence);
-    }
-    assert.deepEqual([book.ec2.spotSavings?.min, book.ec2.spotSavings?.max], [0.49, 0.66]);
-  });
-
-  it("holds exactly the figures of the reference (prices-us-east-1.md), and no other", () => {
-    // The whole file, figure by figure: a price added without a source in the reference, or changed by hand, fails.
-    const reference: Record<string, [number, "aws" | "secondary"]> = {
-      "sagemaker.notebook.ml.t3.medium": [0.05, "secondary"],
-      "sagemaker.notebook.ml.t3.large": [0.1, "secondary"],
-      "sagemaker.notebook.ml.t3.xlarge": [0.2, "secondary"],
-      "sagemaker.notebook.ml.t3.2xlarge": [0.399, "secondary"],
-      "sagemaker.notebook.ml.m5.xlarge": [0.23, "secondary"],
-      "sagemaker.notebook.ml.m5.2xlarge": [0.461, "secondary"],
-      "sagemaker.notebook.ml.m5.4xlarge": [0.922, "secondary"],
-      "sagemaker.notebook.ml.c5.xlarge": [0.204, "secondary"],
-      "sagemaker.notebook.ml.g4dn.xlarge": [0.736, "secondary"],
-      "sagemaker.notebook.ml.p3.2xlarge": [3.825, "secondary"],
-      "sagemaker.hosting.ml.t2.medium": [0.056, "secondary"],
-      "sagemaker.hosting.ml.m5.large": [0.115, "secondary"],
-      "sagemaker.hosting.ml.m5.xlarge": [0.23, "secondary"],
-      "sagemaker.hosting.ml.m5.2xlarge": [0.461, "secondary"],
-      "sagemaker.hosting.ml.m5.4xlarge": [0.922, "secondary"],
-      "sagemaker.hosting.ml.c5.large": [0.102, "secondary"],
-      "sagemaker.hosting.ml.c5.xlarge": [0.204, "secondary"],
-      "sagemaker.hosting.ml.c5.2xlarge": [0.408, "secondary"],
-      "sagemaker.hosting.ml.c6i.large": [0.102, "secondary"],
-      "sagemaker.hosting.ml.c6i.xlarge": [0.204, "secondary"],
-      "sagemaker.hosting.ml.g4dn.xlarge": [0.7364, "secondary"],
-      "sagemaker.hosting.ml.g5.xlarge": [1.4084, "secondary"],
-      "sagemaker.hosting.ml.g5.2xlarge": [1.515, "secondary"],
-      "sagemaker.hosting.ml.inf2.xlarge": [0.99, "secondary"],
-      "sagemaker.hosting.ml.p3.2xlarge": [3.825, "secondary"],
-      "sagemaker.hosting.ml.p4d.24xlarge": [37.688, "secondary"],
-      "sagemaker.training.ml.m5.xlarge": [0.23, "secondary"],
-      "sagemaker.training.ml.m5.2xlarge": [0.461, "secondary"],
-      "sagemaker.training.ml.c5.2xlarge": [0.408, "secondary"],
-      "sagemaker.training.ml.g4dn.xlarge": [0.736, "secondary"],
-      "sagemaker.training.ml.p3.2xlarge": [3.825, "secondary"],
-      "sagemaker.mlStorageGbMonth": [0.14, "secondary"],
-      "sagemaker.serverless.inferenceGbSecond": [0.00002, "secondary"],
-      "sagemaker.serverless.dataProcessedGb": [0.016, "secondary"],
-      "ec2.onDemandLinux.t3.medium": [0.0416, "aws"],
-      "ec2.onDemandLinux.t3.large": [0.0832, "aws"],
-      "ec2.onDemandLinux.t3.xlarge": [0.1664, "aws"],
-      "ec2.onDemandLinux.m5.large": [0.096, "aws"],
-      "ec2.onDemandLinux.m5.xlarge": [0.192, "aws"],
-      "ec2.onDemandLinux.m5.2xlarge": [0.384, "aws"],
-      "ec2.onDemandLinux.c5.xlarge": [0.17, "aws"],
-      "ec2.onDemandLinux.g4dn.xlarge": [0.526, "aws"],
-      "ec2.onDemandLinux.g5.xlarge": [1.006, "aws"],
-      "ec2.onDemandLinux.p3.2xlarge": [3.06, "aws"],
-      "ec2.onDemandLinux.p4d.24xlarge": [21.957642, "aws"],
-      "ec2.onDemandLinux.inf2.xlarge": [0.7582, "aws"],
-      "ebs.gp3GbMonth": [0.08, "secondary"],
-      "lambda.x86_64.requestsPerMillion": [0.2, "aws"],
-      "lambda.x86_64.durationGbSecond": [0.0000166667, "aws"],
-      "lambda.x86_64.provisionedConcurrencyGbSecond": [0.0000041667, "aws"],
-      "lambda.x86_64.provisionedDurationGbSecond": [0.0000097222, "aws"],
-      "lambda.arm64.durationGbSecond": [0.0000133334, "aws"],
-      "kms.keyMonth": [1, "aws"],
-      "s3.standardGbMonth": [0.023, "secondary"],
-      "cloudwatch.logsIngestionGb": [0.5, "secondary"],
-    };
-    const actual = Object.fromEntries(entries(book).map(([path, e]) => [path, [e.usd, e.confidence]]));
-    assert.deepEqual(actual, reference);
-  });
-
-  it("flags the figures the sources call uncertain or stale, and leaves out the one without a credible figure", () => {
-    for (const type of ["ml.t3.large", "ml.t3.xlarge", "ml.t3.2xlarge"]) {
-      assert.match(book.sagemaker.notebook[type]!.note ?? "", /uncertain/, type);
-    }
-    for (const type of ["ml.m5.4xlarge", "ml.c6i.large", "ml.c6i.xlarge", "ml.inf2.xlarge"]) {
-      assert.match(book.sagemaker.hosting[type]!.note ?? "", /uncertain/, type);
-    }
-    assert.match(book.sagemaker.hosting["ml.p4d.24xlarge"]!.note ?? "", /stale/);
-    assert.match(book.sagemaker.training["ml.m5.2xlarge"]!.note ?? "", /uncertain/);
-    assert.equal(book.sagemaker.hosting["ml.m4.xlarge"], undefined);
-    assert.match(book.sagemaker.unpriced?.["ml.m4.xlarge"] ?? "", /another region/);
-    // The ~1.167× too-high "us-east-1" figures from another region must not appear.
-    assert.notEqual(book.sagemaker.hosting["ml.m5.xlarge"]!.usd, 0.269);
-    assert.notEqual(book.sagemaker.hosting["ml.t2.medium"]!.usd, 0.065);
+  it("rejects an http url, and io2 tiers out of order or without an open-ended last tier", () => {
+    const httpUrl = structuredClone(book) as unknown as { kms: { keyMonth: Record<string, unknown> } };
+    httpUrl.kms.keyMonth.url = "http://aws.amazon.com/kms/pricing/";
+    assert.throws(() => parsePriceBook(httpUrl, "x.json"), /kms\.keyMonth\.url: url must be an https/);
+    const unordered = structuredClone(book);
+    const tiers = unordered.ebs.io2IopsMonthTiers!;
+    tiers[1] = { ...tiers[1]!, upTo: tiers[0]!.upTo };
+    assert.throws(
+      () => parsePriceBook(unordered, "x.json"),
+      /ebs\.io2IopsMonthTiers\.1\.upTo: upTo must increase/,
+    );
+    const closed = structuredClone(book);
+    closed.ebs.io2IopsMonthTiers = closed.ebs.io2IopsMonthTiers!.slice(0, 2);
+    assert.throws(
+      () => parsePriceBook(closed, "x.json"),
+      /io2IopsMonthTiers\.1\.upTo: the last tier must have no upTo/,
+    );
   });
 
   it("rejects a malformed price file naming the field", () => {

@@ -179,7 +179,7 @@ describe("policy iam-no-full-access", () => {
 
   it("leaves service power-user and job-function policies to the deny list (not FullAccess by name)", async () => {
     // Decision: AWSCodeCommitPowerUser and job-function/SystemAdministrator are broad but service- or
-    // role-scoped, and not among the FullAccess/AdministratorAccess/PowerUserAccess names. Teams that want
+    // role-scoped, and not named FullAccess, AdministratorAccess or PowerUserAccess. Teams that want
     // them denied add the names to deniedManagedPolicies.
     const role = compliantRole();
     role.props.managedPolicyArns = [

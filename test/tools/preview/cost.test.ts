@@ -3,12 +3,14 @@
  * policy applies, including the policy's default when the stack's policy config sets none.
  */
 import { strict as assert } from "node:assert";
+import { estimateStackCost } from "@ml-platform/aws-facts/pricing";
 import { monthlyBudget } from "@ml-platform/policy/policies/budget";
 import { estimateCost, formatCost, type CostSection } from "../../../tools/preview/cost";
 import { endpointStack } from "../../aws-facts/pricing/graph-builder";
 
-// ml.m5.large, min 1, max 3: $83.95 – $251.85 of instance-hours plus ML storage.
+// ml.m5.large, min 1, max 3: a range of instance-hours plus ML storage.
 const graph = endpointStack({ min: 1, max: 3 });
+const { monthlyMin, monthlyMax } = estimateStackCost(graph, { region: "us-east-1" }).totals;
 
 function ok(section: CostSection): Extract<CostSection, { status: "ok" }> {
   assert.equal(section.status, "ok", JSON.stringify(section));
@@ -17,11 +19,15 @@ function ok(section: CostSection): Extract<CostSection, { status: "ok" }> {
 
 describe("preview: cost section", () => {
   it("compares the worst case with the policy config's budget", () => {
-    const under = ok(estimateCost(graph, { region: "us-east-1", budgetUsd: 300 }));
-    assert.equal(under.budgetUsd, 300);
+    const under = ok(estimateCost(graph, { region: "us-east-1", budgetUsd: monthlyMax }));
+    assert.equal(under.budgetUsd, monthlyMax);
     assert.equal(under.withinBudget, true);
-    const over = ok(estimateCost(graph, { region: "us-east-1", budgetUsd: 200 }));
-    assert.ok(over.monthlyMin < 200 && over.monthlyMax > 200, `${over.monthlyMin} – ${over.monthlyMax}`);
+    const between = (monthlyMin + monthlyMax) / 2;
+    const over = ok(estimateCost(graph, { region: "us-east-1", budgetUsd: between }));
+    assert.ok(
+      over.monthlyMin < between && over.monthlyMax > between,
+      `${over.monthlyMin} – ${over.monthlyMax}`,
+    );
     assert.equal(over.withinBudget, false, "the worst case counts, not the minimum");
   });
 

@@ -211,6 +211,30 @@ describe("offline preview CLI (end to end)", function () {
     }
   });
 
+  describe("monthly-budget, for resources it cannot price", () => {
+    it("makes prod's verdict unknown at its mandatory level once the alarm is no longer accepted as unpriced", async () => {
+      const config = JSON.parse(readFileSync(join(ROOT, "policy/config/prod.json"), "utf8"));
+      const { acceptedUnpriced, ...budget } = config["monthly-budget"];
+      assert.ok(
+        Array.isArray(acceptedUnpriced) && acceptedUnpriced.length > 0,
+        "prod accepts its alarm today",
+      );
+      config["monthly-budget"] = budget;
+      const dir = mkdtempSync(join(tmpdir(), "preview-"));
+      temps.push(dir);
+      writeFileSync(join(dir, "prod.json"), JSON.stringify(config));
+      const report = await runJson(["--stack", "prod", "--policy-config", join(dir, "prod.json")], 1);
+      const found = report.stacks[0].policy.violations.filter((v) => v.policyName === "monthly-budget");
+      assert.equal(found.length, 1, JSON.stringify(report.stacks[0].policy.violations, null, 1));
+      assert.equal(found[0].enforcementLevel, "mandatory");
+      assert.equal(found[0].resourceName, "ml-platform-prod-endpoint-5xx-rollback");
+      assert.match(
+        found[0].message,
+        /monthly cost is unknown: aws:cloudwatch\/metricAlarm:MetricAlarm has no cost model/,
+      );
+    });
+  });
+
   describe("usage and setup errors exit 2 with a clear message", () => {
     it("a stack config with no scale-in cooldown is rejected by the program's config validation", async () => {
       const dir = tempProject("dev", (doc) =>

@@ -5,7 +5,12 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PricingClient } from "@aws-sdk/client-pricing";
-import { estimateStackCost, loadPriceBookFile, type PriceBook } from "@ml-platform/aws-facts/pricing";
+import {
+  estimateStackCost,
+  getPriceBook,
+  loadPriceBookFile,
+  type PriceBook,
+} from "@ml-platform/aws-facts/pricing";
 import { firstTier, parsePriceListItem } from "../../../tools/pricing/price-list";
 import { main, refreshPriceBook } from "../../../tools/pricing/refresh";
 import { functionStack } from "../../aws-facts/pricing/graph-builder";
@@ -183,7 +188,7 @@ describe("pricing: refresh from the Price List API", () => {
       assert.deepEqual(result.missing, []);
     });
 
-    it("sends the filters the issue names: regionCode, Linux, Shared, NA, Used; usage types for SageMaker", async () => {
+    it("sends the on-demand Linux filters: regionCode, Linux, Shared, NA, Used; usage types for SageMaker", async () => {
       const client = clientFor(server.endpoint);
       try {
         await refreshPriceBook({ region: "us-east-1", client, base, date: "2026-11-21" });
@@ -218,6 +223,39 @@ describe("pricing: refresh from the Price List API", () => {
         ],
       );
     });
+  });
+
+  it("keeps the EBS prices it does not query (other volume types, provisioned IOPS and throughput) as they were", async () => {
+    const bundled = getPriceBook("us-east-1")!;
+    const empty = {
+      send: async () => ({ PriceList: [] }),
+      destroy: () => undefined,
+    } as unknown as PricingClient;
+    const result = await refreshPriceBook({
+      region: "us-east-1",
+      client: empty,
+      base: bundled,
+      date: "2026-11-21",
+    });
+    assert.deepEqual(result.book.ebs, bundled.ebs);
+    for (const key of Object.keys(bundled.ebs)) assert.ok(result.kept.includes(`ebs.${key}`), key);
+  });
+
+  it("gives each refreshed entry the public bulk price list file of its service and region as url", async () => {
+    const client = clientFor(server.endpoint);
+    try {
+      const { book } = await refreshPriceBook({ region: "us-east-1", client, base, date: "2026-11-21" });
+      assert.equal(
+        book.sagemaker.hosting["ml.m5.large"]!.url,
+        "https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonSageMaker/current/us-east-1/index.json",
+      );
+      assert.equal(
+        book.ec2.onDemandLinux["m5.large"]!.url,
+        "https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonEC2/current/us-east-1/index.json",
+      );
+    } finally {
+      client.destroy();
+    }
   });
 
   it("never carries one region's prices into another region's file", async () => {
