@@ -37,6 +37,7 @@ export {
   modelKeyProblem,
   SCALABLE_ENDPOINT_DEFAULTS,
   TRAFFIC_ROUTING_TYPES,
+  ScalingMetric,
   TrafficRouting,
   validateScalableEndpointArgs,
   type BlueGreenDeploymentArgs,
@@ -70,7 +71,7 @@ export const SCALING_METRICS = {
  *   returned to them keeps working (docs/architecture.md, "Day 2").
  * - The Endpoint's name is `<base>-<digest of the variant shape and auto-rollback>` so that an instance-type change,
  *   which UpdateEndpoint refuses on an autoscaled variant, becomes a create-before-delete replacement (see
- *   docs/architecture.md, "Changing the endpoint's instance type"). Grant invocation on {@link invokeArnPattern}.
+ *   docs/architecture.md, "Changing the endpoint's instance type"). Grant invocation on `invokeArnPattern`.
  * - Scaling: an Application Auto Scaling target on `endpoint/<name>/variant/AllTraffic` and a TargetTrackingScaling
  *   policy wired to the target's outputs, with explicit cooldowns.
  * - Optional blue/green deployments that roll back on a CloudWatch alarm on the variant's Invocation5XXErrors.
@@ -82,7 +83,7 @@ export class ScalableEndpoint extends pulumi.ComponentResource {
   readonly endpointArn: pulumi.Output<string>;
   /**
    * `arn:<partition>:sagemaker:<region>:<account>:endpoint/<base>-*`: every generation of this endpoint's name, in
-   * lower case as SageMaker ARNs are. Grant `sagemaker:InvokeEndpoint` on this rather than on {@link endpointArn}:
+   * lower case as SageMaker ARNs are. Grant `sagemaker:InvokeEndpoint` on this rather than on `endpointArn`:
    * a replacement (instance-type change) then leaves the grant unchanged, so callers still running against the old
    * endpoint keep access until they move, and the new one is invokable from its creation.
    */

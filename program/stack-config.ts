@@ -23,6 +23,7 @@ import {
   modelKeyProblem,
   modelDataUrlProblem,
   validateScalableEndpointArgs,
+  type ScalingMetric,
   type TrafficRouting,
 } from "@ml-platform/components/scalable-endpoint";
 import { validateTrainingHostArgs } from "@ml-platform/components/training-host";
@@ -74,7 +75,7 @@ const endpointSchema = z.strictObject({
   minCapacity: z.number(),
   maxCapacity: z.number(),
   targetInvocationsPerInstance: z.number(),
-  scalingMetric: z.string().optional(),
+  scalingMetric: anyStringAs<ScalingMetric>().optional(),
   targetConcurrentRequestsPerModel: z.number().optional(),
   scaleInCooldownSeconds: z.number(),
   scaleOutCooldownSeconds: z.number(),

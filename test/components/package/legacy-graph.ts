@@ -17,18 +17,20 @@ import { join } from "node:path";
 const REPO = join(__dirname, "..", "..", "..");
 export const LEGACY_GRAPH_DIR = join(REPO, "test", "fixtures", "legacy-graph");
 export const LEGACY_STACKS = ["dev", "prod"] as const;
-/** Stands for the checkout's absolute path (the Lambda bundle's asset path) so the fixture is machine-independent. */
-export const REPO_PLACEHOLDER = "<repo>";
 
-/**
- * One registration: its URN, inputs and protect flag (what decides between same, update and replace), and the
- * outputs the mock provider gave it (what the state holds, and keeps for a resource matched through an alias).
- */
+/** One registration: its URN and the `ml-platform:component` tag it carried, if any. */
 export interface LegacyResource {
   readonly urn: string;
-  readonly inputs: Readonly<Record<string, unknown>>;
-  readonly outputs: Readonly<Record<string, unknown>>;
-  readonly protect: boolean;
+  readonly componentTag?: string;
+}
+
+/** The tag each component puts on its taggable children. */
+export const COMPONENT_TAG = "ml-platform:component";
+
+/** The `ml-platform:component` tag in a registration's inputs. */
+export function componentTagOf(inputs: Readonly<Record<string, unknown>>): string | undefined {
+  const tags = inputs.tags as Record<string, unknown> | undefined;
+  return typeof tags?.[COMPONENT_TAG] === "string" ? (tags[COMPONENT_TAG] as string) : undefined;
 }
 
 const WORKSPACES: Record<string, string> = {
@@ -59,14 +61,14 @@ async function generate(commit: string): Promise<void> {
     for (const stack of LEGACY_STACKS) {
       const result = await runProgram({ stack, projectDir: tree });
       if (!result.ok) throw new Error(`${stack}: ${result.message}`);
-      const resources: LegacyResource[] = result.stack.resources.map((r) => ({
-        urn: r.urn,
-        inputs: r.inputs,
-        outputs: r.outputs,
-        protect: r.options.protect,
-      }));
-      const text = JSON.stringify({ commit, resources }, null, 2).replaceAll(tree, REPO_PLACEHOLDER);
-      writeFileSync(join(LEGACY_GRAPH_DIR, `${stack}.json`), `${text}\n`);
+      const resources: LegacyResource[] = result.stack.resources.map((r) => {
+        const componentTag = componentTagOf(r.inputs);
+        return componentTag === undefined ? { urn: r.urn } : { urn: r.urn, componentTag };
+      });
+      writeFileSync(
+        join(LEGACY_GRAPH_DIR, `${stack}.json`),
+        `${JSON.stringify({ commit, resources }, null, 2)}\n`,
+      );
       console.log(`${stack}: ${resources.length} resources`);
     }
   } finally {

@@ -111,10 +111,13 @@ const EXPECTED_INPUTS: Record<string, Record<string, string>> = {
     minCapacity: "number optional plain",
     maxCapacity: "number optional plain",
     targetInvocationsPerInstance: "number optional plain",
+    scalingMetric: "ScalingMetric optional plain",
+    targetConcurrentRequestsPerModel: "number optional plain",
     scaleInCooldownSeconds: "number optional plain",
     scaleOutCooldownSeconds: "number optional plain",
     autoscaling: "boolean optional plain",
     modelDataUrl: "string required input",
+    modelArchive: "string optional plain",
     imageRepository: "string optional plain",
     imageTag: "string optional plain",
     containerEnvironment: "map<string> optional plain",
@@ -240,7 +243,11 @@ describe("components package: GetPluginInfo and GetSchema over gRPC", function (
     assert.deepEqual(members("TrafficRouting"), ["AllAtOnce=ALL_AT_ONCE", "Canary=CANARY", "Linear=LINEAR"]);
     assert.deepEqual(members("FunctionArchitecture"), ["X86_64=x86_64", "Arm64=arm64"]);
     assert.deepEqual(members("NotebookPlatform"), ["Al2V3=notebook-al2-v3", "Al2023V1=notebook-al2023-v1"]);
-    for (const name of ["TrafficRouting", "FunctionArchitecture", "NotebookPlatform"]) {
+    assert.deepEqual(members("ScalingMetric"), [
+      "InvocationsPerInstance=invocationsPerInstance",
+      "ConcurrentRequestsPerModel=concurrentRequestsPerModel",
+    ]);
+    for (const name of ["TrafficRouting", "FunctionArchitecture", "NotebookPlatform", "ScalingMetric"]) {
       assert.equal(schema.types[`components:index:${name}`]!.type, "string");
     }
   });
@@ -255,6 +262,34 @@ describe("components package: GetPluginInfo and GetSchema over gRPC", function (
       terminationWaitSeconds: "number",
       rollbackOn5xxErrorsPerMinute: "number",
     });
+  });
+
+  it("has a readable description for every component, input, output and type", () => {
+    // The inference reads a JSDoc comment with an inline tag ({@link ...}) as "[object Object]".
+    const descriptions: string[] = [];
+    const collect = (value: unknown): void => {
+      if (Array.isArray(value)) value.forEach(collect);
+      else if (value && typeof value === "object") {
+        for (const [key, v] of Object.entries(value)) {
+          if (key === "description" && typeof v === "string") descriptions.push(v);
+          else collect(v);
+        }
+      }
+    };
+    collect(schema);
+    assert.ok(descriptions.length > 80, `only ${descriptions.length} descriptions`);
+    assert.deepEqual(
+      descriptions.filter((d) => d.includes("[object Object]")),
+      [],
+    );
+    for (const [token, resource] of Object.entries(schema.resources)) {
+      for (const name of Object.keys(resource.inputProperties)) {
+        assert.ok(
+          (resource.inputProperties[name] as { description?: string }).description,
+          `${token}.${name}`,
+        );
+      }
+    }
   });
 
   it("matches the committed components/schema.json (run `npm run schema:components` after changing an args type)", () => {
