@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { formatSchema, SCHEMA_PATH } from "../../../tools/provider-client/write-schema";
+import { withReference, type PackageSchema } from "../../../tools/provider-client/package-readme";
+import { formatSchema, README_PATH, SCHEMA_PATH } from "../../../tools/provider-client/write-schema";
 import { startPluginUnderTest, type PluginUnderTest } from "../support/component-plugin";
 
 type SchemaProperty = {
@@ -294,5 +295,12 @@ describe("components package: GetPluginInfo and GetSchema over gRPC", function (
 
   it("matches the committed components/schema.json (run `npm run schema:components` after changing an args type)", () => {
     assert.equal(readFileSync(SCHEMA_PATH, "utf8"), formatSchema(schema));
+  });
+
+  it("matches the reference in components/README.md, every default stated as its value", () => {
+    const readme = readFileSync(README_PATH, "utf8");
+    assert.equal(readme, withReference(readme, schema as unknown as PackageSchema));
+    assert.doesNotMatch(readme, /_DEFAULTS\./, "a default is cited by name instead of its value");
+    assert.match(readme, /\| `minCapacity` \| number \| {2}\| {2}\| Fewest instances .*Default: `1`\. \|/);
   });
 });
