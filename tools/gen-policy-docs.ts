@@ -11,6 +11,13 @@ import { join } from "node:path";
 import * as prettier from "prettier";
 import { allPolicies } from "@ml-platform/policy/policies";
 import {
+  listPolicyConfigStacks,
+  policyPackConfigSource,
+  readStackPolicyConfig,
+  reconcilePolicyConfig,
+  type PolicyConfig,
+} from "./analyzer/policy-config";
+import {
   EXEMPTION_TAG_PREFIX,
   POLICY_DOCS_PATH,
   type ConfigProperty,
@@ -18,38 +25,37 @@ import {
 } from "@ml-platform/policy/framework";
 
 const ROOT = join(__dirname, "..");
-export const STACKS = ["dev", "prod"] as const;
-export type Stack = (typeof STACKS)[number];
+/** The pack's name and default level, as policy/index.ts constructs it. */
+const PACK_NAME = "ml-platform";
+const PACK_DEFAULT_LEVEL = "advisory";
 
-type ConfigEntry = string | ({ enforcementLevel?: string } & Record<string, unknown>);
-export type PolicyPackConfigFile = Record<string, ConfigEntry>;
+/** Each stack's policy config, keyed by stack name in column order. */
+export type StackPolicyConfigs = Readonly<Record<string, PolicyConfig>>;
 
-export function readStackConfig(stack: Stack): PolicyPackConfigFile {
-  return JSON.parse(
-    readFileSync(join(ROOT, "policy", "config", `${stack}.json`), "utf8"),
-  ) as PolicyPackConfigFile;
+/**
+ * The policy config of every stack with a file in policy/config/, validated against the policies' schemas as
+ * Configure validates it: the docs are never generated from a config the CLI would reject.
+ */
+export function readStackPolicyConfigs(
+  policies: readonly PlatformPolicy[] = allPolicies,
+): StackPolicyConfigs {
+  const pack = policyPackConfigSource(PACK_NAME, policies, PACK_DEFAULT_LEVEL);
+  const configs: Record<string, PolicyConfig> = {};
+  for (const stack of listPolicyConfigStacks()) {
+    configs[stack] = readStackPolicyConfig(stack);
+    reconcilePolicyConfig(pack, configs[stack]);
+  }
+  return configs;
 }
 
 /** The level in effect, as the CLI resolves it: the policy's entry, else `all`, else the policy's own level. */
-export function effectiveLevel(policy: PlatformPolicy, config: PolicyPackConfigFile): string {
-  const levelOf = (entry: ConfigEntry | undefined) =>
-    typeof entry === "string"
-      ? entry
-      : typeof entry?.enforcementLevel === "string"
-        ? entry.enforcementLevel
-        : undefined;
-  return levelOf(config[policy.name]) ?? levelOf(config.all) ?? policy.enforcementLevel ?? "advisory";
+export function effectiveLevel(policy: PlatformPolicy, config: PolicyConfig): string {
+  return config.entryFor(policy.name).enforcementLevel ?? policy.enforcementLevel ?? PACK_DEFAULT_LEVEL;
 }
 
 /** The config properties a stack sets for a policy (without enforcementLevel). */
-export function configuredProperties(
-  policy: PlatformPolicy,
-  config: PolicyPackConfigFile,
-): Record<string, unknown> {
-  const entry = config[policy.name];
-  if (!entry || typeof entry === "string") return {};
-  const { enforcementLevel: _level, ...properties } = entry;
-  return properties;
+export function configuredProperties(policy: PlatformPolicy, config: PolicyConfig): Record<string, unknown> {
+  return { ...(config.entries[policy.name]?.properties ?? {}) };
 }
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -63,10 +69,14 @@ function schemaType(prop: ConfigProperty): string {
   return type;
 }
 
-function renderConfig(policy: PlatformPolicy, stackConfigs: Record<Stack, PolicyPackConfigFile>): string[] {
-  const lines = ["| Property | Type | Default | dev | prod | Description |", "|---|---|---|---|---|---|"];
+function renderConfig(policy: PlatformPolicy, stackConfigs: StackPolicyConfigs): string[] {
+  const stacks = Object.keys(stackConfigs);
+  const lines = [
+    `| Property | Type | Default | ${stacks.join(" | ")} | Description |`,
+    `|---|---|---|${stacks.map(() => "---|").join("")}---|`,
+  ];
   for (const [key, prop] of Object.entries(policy.platform.config)) {
-    const perStack = STACKS.map((stack) => {
+    const perStack = stacks.map((stack) => {
       const props = configuredProperties(policy, stackConfigs[stack]);
       return key in props ? code(props[key]) : "default";
     });
@@ -77,11 +87,11 @@ function renderConfig(policy: PlatformPolicy, stackConfigs: Record<Stack, Policy
   return lines;
 }
 
-function renderPolicy(policy: PlatformPolicy, stackConfigs: Record<Stack, PolicyPackConfigFile>): string[] {
+function renderPolicy(policy: PlatformPolicy, stackConfigs: StackPolicyConfigs): string[] {
   const meta = policy.platform.metadata;
-  const levels = STACKS.map((stack) => `${stack}: **${effectiveLevel(policy, stackConfigs[stack])}**`).join(
-    ", ",
-  );
+  const levels = Object.keys(stackConfigs)
+    .map((stack) => `${stack}: **${effectiveLevel(policy, stackConfigs[stack])}**`)
+    .join(", ");
   const lines = [
     `### ${policy.name}`,
     "",
@@ -120,11 +130,9 @@ function renderPolicy(policy: PlatformPolicy, stackConfigs: Record<Stack, Policy
 /** The whole of docs/policies.md. */
 export function renderPolicyDocs(
   policies: readonly PlatformPolicy[] = allPolicies,
-  stackConfigs: Record<Stack, PolicyPackConfigFile> = {
-    dev: readStackConfig("dev"),
-    prod: readStackConfig("prod"),
-  },
+  stackConfigs: StackPolicyConfigs = readStackPolicyConfigs(),
 ): string {
+  const stacks = Object.keys(stackConfigs);
   const families = [...new Set(policies.map((p) => p.platform.metadata.family))];
   const lines = [
     "<!-- Generated by tools/gen-policy-docs.ts from the policies' metadata and policy/config/*.json. Do not edit: run `npm run docs:policies`. -->",
@@ -158,14 +166,14 @@ export function renderPolicyDocs(
     "",
     "## Summary",
     "",
-    "| Policy | Family | Severity | dev | prod | What it checks |",
-    "|---|---|---|---|---|---|",
+    `| Policy | Family | Severity | ${stacks.join(" | ")} | What it checks |`,
+    `|---|---|---|${stacks.map(() => "---|").join("")}---|`,
   ];
   for (const policy of policies) {
     const meta = policy.platform.metadata;
     lines.push(
       `| [${policy.name}](#${policy.name}) | ${meta.family} | ${meta.severity} | ` +
-        `${STACKS.map((s) => effectiveLevel(policy, stackConfigs[s])).join(" | ")} | ${cell(meta.description)} |`,
+        `${stacks.map((s) => effectiveLevel(policy, stackConfigs[s])).join(" | ")} | ${cell(meta.description)} |`,
     );
   }
   lines.push("");
@@ -184,10 +192,10 @@ const SUMMARY_START = "<!-- policy-summary: generated by npm run docs:policies -
 const SUMMARY_END = "<!-- /policy-summary -->";
 
 /** The label of a group of policies with the same level in every stack, e.g. "advisory in dev, mandatory in prod". */
-function levelGroupLabel(levels: readonly string[]): string {
+function levelGroupLabel(stacks: readonly string[], levels: readonly string[]): string {
   return new Set(levels).size === 1
     ? `${levels[0]} in every stack`
-    : levels.map((level, i) => `${level} in ${STACKS[i]}`).join(", ");
+    : levels.map((level, i) => `${level} in ${stacks[i]}`).join(", ");
 }
 
 /**
@@ -196,14 +204,15 @@ function levelGroupLabel(levels: readonly string[]): string {
  */
 export function renderReadmeSummary(
   policies: readonly PlatformPolicy[] = allPolicies,
-  stackConfigs: Record<Stack, PolicyPackConfigFile> = {
-    dev: readStackConfig("dev"),
-    prod: readStackConfig("prod"),
-  },
+  stackConfigs: StackPolicyConfigs = readStackPolicyConfigs(),
 ): string {
+  const stacks = Object.keys(stackConfigs);
   const groups = new Map<string, string[]>();
   for (const policy of policies) {
-    const label = levelGroupLabel(STACKS.map((s) => effectiveLevel(policy, stackConfigs[s])));
+    const label = levelGroupLabel(
+      stacks,
+      stacks.map((s) => effectiveLevel(policy, stackConfigs[s])),
+    );
     groups.set(label, [...(groups.get(label) ?? []), policy.name]);
   }
   const lines = [...groups].map(

@@ -10,6 +10,7 @@ import {
   README_FILE,
   renderPolicyDocs,
 } from "../../tools/gen-policy-docs";
+import { parsePolicyConfig } from "../../tools/analyzer/policy-config";
 
 const STALE = "out of date: run `npm run docs:policies` and commit the result";
 
@@ -61,8 +62,10 @@ describe("docs/policies.md", () => {
   it("reflects a change of config: levels and thresholds come from the stack files", () => {
     const policy = allPolicies.find((p) => p.name === "instance-size-notebook")!;
     const stackConfigs = {
-      dev: { "instance-size-notebook": { enforcementLevel: "disabled", maxSize: "large" } },
-      prod: { all: "advisory" },
+      dev: parsePolicyConfig({
+        "instance-size-notebook": { enforcementLevel: "disabled", maxSize: "large" },
+      }),
+      prod: parsePolicyConfig({ all: "advisory" }),
     };
     assert.equal(effectiveLevel(policy, stackConfigs.dev), "disabled");
     assert.equal(
@@ -70,7 +73,11 @@ describe("docs/policies.md", () => {
       "advisory",
       "`all` applies when a policy has no entry",
     );
-    assert.equal(effectiveLevel(policy, {}), "mandatory", "the policy's own level otherwise");
+    assert.equal(
+      effectiveLevel(policy, parsePolicyConfig({})),
+      "mandatory",
+      "the policy's own level otherwise",
+    );
     const docs = renderPolicyDocs([policy], stackConfigs);
     assert.match(docs, /dev: \*\*disabled\*\*, prod: \*\*advisory\*\*/);
     assert.match(docs, /\| `maxSize` \| string \| `"xlarge"` \| `"large"` \| default \|/);

@@ -6,7 +6,7 @@
  */
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
-import { type PolicyViolation } from "../../tools/lib/analyzer-client";
+import { type PolicyViolation } from "../../tools/analyzer";
 import { runProgram } from "../../tools/lib/program-runner";
 import { POLICY_DIR, usePolicyPack } from "./support/e2e";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";

@@ -1,6 +1,6 @@
 /**
  * End-to-end: the compiled pack is started exactly as the Pulumi CLI starts it (run-policy-pack in policy/) and
- * driven over the analyzer gRPC protocol by tools/lib/analyzer-client.ts. This catches what unit tests cannot:
+ * driven over the analyzer gRPC protocol by tools/analyzer/. This catches what unit tests cannot:
  * load failures, metadata the CLI would reject, config that does not reach the policies, unknown values as the
  * engine marshals them.
  */
@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { allPolicies } from "@ml-platform/policy/policies";
 import { exemptionTagKey } from "@ml-platform/policy/framework";
-import { UNKNOWN, type PolicyViolation } from "../../tools/lib/analyzer-client";
+import { ENGINE_UNKNOWN_SENTINEL, type PolicyViolation } from "../../tools/analyzer";
 import { captured, POLICY_DIR, usePolicyPack } from "./support/e2e";
 import { compliantNotebookInputs as notebookInputs } from "./support/fixtures";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
@@ -104,13 +104,17 @@ describe("policy pack end to end (CLI runner + gRPC)", function () {
 
   it("Analyze: unknown values fail closed or defer per policy", async () => {
     await pack().configure({ all: "mandatory" });
-    const failClosed = await pack().analyze(protectedNotebook({ ...notebookInputs(), rootAccess: UNKNOWN }));
+    const failClosed = await pack().analyze(
+      protectedNotebook({ ...notebookInputs(), rootAccess: ENGINE_UNKNOWN_SENTINEL }),
+    );
     const [closed] = byPolicy(failClosed.violations, "notebook-no-root-access");
     assert.equal(closed.enforcementLevel, "mandatory");
     assert.equal(closed.skippedOnUnknown, false);
     assert.match(closed.message, /rootAccess is unknown during preview, and this policy fails closed/);
 
-    const deferred = await pack().analyze(protectedNotebook({ ...notebookInputs(), kmsKeyId: UNKNOWN }));
+    const deferred = await pack().analyze(
+      protectedNotebook({ ...notebookInputs(), kmsKeyId: ENGINE_UNKNOWN_SENTINEL }),
+    );
     const [skipped] = byPolicy(deferred.violations, "notebook-kms-encryption");
     // The runtime downgrades a policy that hit an unknown to advisory, even under `all: mandatory`.
     assert.equal(skipped.enforcementLevel, "advisory");

@@ -1,12 +1,12 @@
 /**
  * The must-have rules (IAM, autoscaling, instance sizes) through the compiled pack, started as the CLI starts it
- * and driven over gRPC (tools/lib/analyzer-client.ts): the IAM corpus, object documents marshalled as protobuf
+ * and driven over gRPC (tools/analyzer/): the IAM corpus, object documents marshalled as protobuf
  * Structs, unknowns as the engine's sentinels, stack rules over outputs and property dependencies, and the
  * per-stack levels and thresholds of policy/config/*.json.
  */
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
-import { UNKNOWN, type PolicyViolation } from "../../tools/lib/analyzer-client";
+import { ENGINE_UNKNOWN_SENTINEL, type PolicyViolation } from "../../tools/analyzer";
 import { captured, POLICY_DIR, usePolicyPack } from "./support/e2e";
 import { LEGITIMATE, SNEAK_ATTEMPTS } from "./support/iam-corpus";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
@@ -43,7 +43,7 @@ describe("must-have rules end to end (CLI runner + gRPC)", function () {
     await pack().configure(join(POLICY_DIR, "config", "prod.json"));
     const attachment = captured(AWS_TYPES.iamRolePolicyAttachment, "attach", {
       role: "exec",
-      policyArn: UNKNOWN,
+      policyArn: ENGINE_UNKNOWN_SENTINEL,
     });
     const [deferred] = mine((await pack().analyze(attachment)).violations, IAM);
     assert.equal(deferred.policyName, "iam-no-full-access");
@@ -55,7 +55,7 @@ describe("must-have rules end to end (CLI runner + gRPC)", function () {
     );
 
     const notebook = captured(AWS_TYPES.sagemakerNotebookInstance, "explore", {
-      instanceType: UNKNOWN,
+      instanceType: ENGINE_UNKNOWN_SENTINEL,
       roleArn: "arn:aws:iam::123456789012:role/nb",
     });
     const [closed] = mine((await pack().analyze(notebook)).violations, ["instance-size-notebook"]);
@@ -101,7 +101,7 @@ describe("must-have rules end to end (CLI runner + gRPC)", function () {
         policyType: "TargetTrackingScaling",
         serviceNamespace: "sagemaker",
         scalableDimension: dimension,
-        resourceId: UNKNOWN,
+        resourceId: ENGINE_UNKNOWN_SENTINEL,
         targetTrackingScalingPolicyConfiguration: { targetValue: 150, scaleInCooldown: 60 },
       },
       { propertyDependencies: { resourceId: [target.urn] }, dependencies: [target.urn] },

@@ -1,15 +1,13 @@
 /**
- * Pack-wide checks over `allPolicies` and policy/config/*.json: what the CLI would reject at load or Configure
- * time, caught in a unit test.
+ * Pack-wide checks over `allPolicies`: what the CLI would reject at load time, caught in a unit test.
+ * test/policy/config.test.ts checks policy/config/*.json.
  */
 import { strict as assert } from "node:assert";
 import { existsSync, readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { join } from "node:path";
-import Ajv from "ajv";
 import { allPolicies } from "@ml-platform/policy/policies";
-import { configWithDefaults, isPlatformPolicy, type PlatformPolicy } from "@ml-platform/policy/framework";
-import { readStackConfig, STACKS } from "../../tools/gen-policy-docs";
+import { isPlatformPolicy } from "@ml-platform/policy/framework";
 
 const ROOT = join(__dirname, "..", "..");
 const LEVELS = ["advisory", "mandatory", "remediate", "disabled"];
@@ -66,65 +64,6 @@ describe("policy pack", () => {
         assert.ok(tokenDeclared(token), `${policy.name}: ${token} is not a @pulumi/aws type token`);
       }
     }
-  });
-
-  describe("policy/config/<stack>.json", () => {
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    const byName = new Map<string, PlatformPolicy>(allPolicies.map((p) => [p.name, p]));
-
-    for (const stack of STACKS) {
-      const config = readStackConfig(stack);
-
-      it(`${stack}: configures every policy with an explicit level, and names only real policies`, () => {
-        for (const key of Object.keys(config)) {
-          assert.ok(key === "all" || byName.has(key), `${stack}.json configures unknown policy "${key}"`);
-        }
-        for (const policy of allPolicies) {
-          const entry = config[policy.name];
-          const level = typeof entry === "string" ? entry : entry?.enforcementLevel;
-          assert.ok(LEVELS.includes(level ?? ""), `${stack}.json has no enforcementLevel for ${policy.name}`);
-        }
-      });
-
-      it(`${stack}: validates against each policy's configSchema with defaults filled in, as the CLI does`, () => {
-        for (const [name, entry] of Object.entries(config)) {
-          const policy = byName.get(name);
-          if (!policy || typeof entry === "string") continue;
-          const { enforcementLevel: _level, ...given } = entry;
-          const { config: merged, errors } = configWithDefaults(given, policy.platform.config);
-          const { validateConfig } = policy.platform.metadata as {
-            validateConfig?: (c: unknown) => string[];
-          };
-          errors.push(...(validateConfig?.(merged) ?? []));
-          assert.deepEqual(errors, [], `${stack}.json "${name}"`);
-          const schema = {
-            type: "object",
-            properties: policy.configSchema!.properties,
-            required: policy.configSchema!.required,
-          };
-          assert.ok(ajv.validate(schema, merged), `${stack}.json "${name}": ${ajv.errorsText()}`);
-        }
-      });
-    }
-
-    it("makes every guardrail mandatory in prod, and keeps must-have rules mandatory everywhere", () => {
-      const prod = readStackConfig("prod");
-      // The misspelt-exemption-tag hint stays advisory: a renamed policy must not block a production deploy.
-      for (const policy of allPolicies.filter((p) => p.platform.metadata.family !== "exemptions")) {
-        const entry = prod[policy.name];
-        const level = typeof entry === "string" ? entry : entry?.enforcementLevel;
-        assert.equal(level, "mandatory", `prod: ${policy.name}`);
-      }
-      const dev = readStackConfig("dev");
-      for (const policy of allPolicies.filter((p) => p.enforcementLevel === "mandatory")) {
-        const entry = dev[policy.name];
-        assert.equal(
-          typeof entry === "string" ? entry : entry?.enforcementLevel,
-          "mandatory",
-          `dev: ${policy.name}`,
-        );
-      }
-    });
   });
 
   describe("compiled pack", () => {

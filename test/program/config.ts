@@ -3,7 +3,7 @@
  * parsed, changed by a callback, and flattened back to what the Pulumi CLI would pass the program.
  */
 import { REPO_ROOT } from "../../tools/lib/program-runner";
-import { readProject, readStackConfig } from "../../tools/lib/stack-config";
+import { readProject, readStackFile } from "../../tools/lib/stack-files";
 
 export type Json = Record<string, any>;
 /** The `ml-platform:` keys without their namespace: `c.endpoint.minCapacity`, `c.protect`. */
@@ -12,7 +12,7 @@ export type ConfigObjects = Record<"notebook" | "trainingHost" | "endpoint" | "i
 /** A stack's config as objects (structured values parsed), so each case can mutate a copy. */
 function stackConfigObjects(stack: string): Record<string, unknown> {
   const project = readProject(REPO_ROOT);
-  const { config } = readStackConfig(REPO_ROOT, stack, project);
+  const { config } = readStackFile(REPO_ROOT, stack, project);
   const objects: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
     objects[key] = key.startsWith("ml-platform:") && /^[[{]/.test(value) ? JSON.parse(value) : value;

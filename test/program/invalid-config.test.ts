@@ -11,7 +11,7 @@ import {
 } from "@ml-platform/components/lib/naming";
 import { parseStackConfig, StackConfigError } from "../../program/stack-config";
 import { runProgram, REPO_ROOT, type RunProgramResult } from "../../tools/lib/program-runner";
-import { readProject, readStackConfig } from "../../tools/lib/stack-config";
+import { readProject, readStackFile } from "../../tools/lib/stack-files";
 import { ensureLambdaBundle } from "./bundle";
 import { mutatedConfig, type ConfigObjects, type Json } from "./config";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
@@ -283,7 +283,7 @@ describe("parseStackConfig", () => {
   it("accepts both real stack files", () => {
     const project = readProject(REPO_ROOT);
     for (const stack of ["dev", "prod"]) {
-      const settings = parseStackConfig(reader(readStackConfig(REPO_ROOT, stack, project).config), stack);
+      const settings = parseStackConfig(reader(readStackFile(REPO_ROOT, stack, project).config), stack);
       assert.equal(settings.namePrefix, `ml-platform-${stack}`);
       assert.equal(settings.protect, stack === "prod");
       assert.deepEqual(settings.names, {

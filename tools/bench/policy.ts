@@ -23,7 +23,7 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { CapturedResource } from "../lib/resource-graph";
-import { startPolicyPack, type PolicyAnalyzer } from "../lib/analyzer-client";
+import { startPolicyPack, type PolicyAnalyzer } from "../analyzer";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 const REPO = join(__dirname, "..", "..");

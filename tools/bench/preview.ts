@@ -13,12 +13,16 @@
  *
  * `npm run preview` also runs `npm run build` first (the Lambda bundle and the compiled policy pack), timed once
  * here and reported separately. Target: ≤ 5 s wall for both stacks on 2 cores.
+ *
+ * Then the change preview (preview-diff.ts): with a base from --base-json (target: ≤ 25 % over the plain preview)
+ * and from --base HEAD (a git worktree).
  */
 import { spawn, spawnSync } from "node:child_process";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { PreviewReport } from "../preview/preview";
+import { benchChangePreview } from "./preview-diff";
 
 const ROOT = join(__dirname, "..", "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -135,6 +139,7 @@ async function main(): Promise<void> {
     `\`npm run preview\` also builds first (${fmt(buildMs)}): ${fmt(wall + buildMs)} including the build`,
   );
   console.log(wall <= TARGET_MS ? "within target" : "OVER target");
+  await benchChangePreview(RUNS);
 }
 
 main().catch((err: unknown) => {

@@ -12,6 +12,7 @@ import * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import { dirname } from "node:path";
 import type { CapturedResource, CapturedResourceOptions } from "./resource-graph";
 import { answerInvoke, mockResourceState, UnansweredInvokeError, type MockAwsContext } from "./mock-aws";
+import { aliasUrns, secretPaths, withAssetHashes } from "./capture-aliases";
 
 // The protobuf Struct class must come from the same google-protobuf copy the Pulumi SDK uses.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -91,11 +92,12 @@ interface RegisterRequest {
   hasRetainondelete(): boolean;
   getRetainondelete(): boolean;
   getDeletebeforereplace(): boolean;
+  getDeletebeforereplacedefined(): boolean;
+  getAliasesList(): import("@pulumi/pulumi/proto/alias_pb").Alias[];
+  getAliasurnsList(): string[];
   getReplaceonchangesList(): string[];
   getProvider(): string;
   getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
-  getAliasesList(): { hasUrn(): boolean; getUrn(): string }[];
-  getAliasurnsList(): string[];
 }
 
 /**
@@ -106,11 +108,11 @@ interface RegisterRequest {
 export class CapturingMonitor extends MockMonitor {
   readonly captured: CapturedResource[] = [];
   private readonly byUrn = new Map<string, number>();
+  /** Alias URNs per registered URN, for children that inherit their parent's aliases. */
+  private readonly aliasesByUrn = new Map<string, string[]>();
   /** Failures of the harness (unanswered data sources), reported as setup errors ahead of the program's error. */
   readonly setupErrors: Error[] = [];
   stackOutputs: Record<string, unknown> = {};
-  /** Whether to offer alias specs (MockMonitor does); without them the SDK sends every alias as a URN. */
-  supportsAliasSpecs = true;
 
   constructor(
     private readonly project: string,
@@ -144,7 +146,16 @@ export class CapturingMonitor extends MockMonitor {
       const parent = req.getParent();
       const custom = req.getCustom();
       const urn = this.engineUrn(parent, type, name);
-      const inputs = plainObject(req.getObject());
+      const inputs = withAssetHashes(plainObject(req.getObject())) as Record<string, unknown>;
+      const aliases = aliasUrns(
+        { stack: this.stackName, project: this.project, parent, type, name },
+        urn,
+        req.getAliasesList(),
+        req.getAliasurnsList(),
+        (parent && this.aliasesByUrn.get(parent)) || [],
+      );
+      this.aliasesByUrn.set(urn, aliases);
+      const secrets = secretPaths(req.getObject()?.toJavaScript());
       let id = "";
       let outputs: Record<string, unknown> = {};
       let wireState: Record<string, unknown> = {};
@@ -176,18 +187,11 @@ export class CapturingMonitor extends MockMonitor {
         ignoreChanges: req.getIgnorechangesList(),
         retainOnDelete: req.hasRetainondelete() ? req.getRetainondelete() : false,
         deleteBeforeReplace: req.getDeletebeforereplace(),
+        ...(req.getDeletebeforereplacedefined() ? { deleteBeforeReplaceSet: true } : {}),
         replaceOnChanges: req.getReplaceonchangesList(),
         ...(req.getProvider() ? { provider: req.getProvider() } : {}),
         ...(customTimeouts ? { customTimeouts } : {}),
       };
-      // Alias URNs: in `aliasUrns` when the monitor has no alias specs, else the URN-form entries of `aliases`.
-      const aliases = [
-        ...req.getAliasurnsList(),
-        ...req
-          .getAliasesList()
-          .filter((alias) => alias.hasUrn())
-          .map((alias) => alias.getUrn()),
-      ];
       const resource: CapturedResource = {
         type,
         name,
@@ -199,7 +203,8 @@ export class CapturingMonitor extends MockMonitor {
         inputs,
         outputs,
         options,
-        ...(aliases.length > 0 ? { aliases } : {}),
+        ...(aliases.length ? { aliases } : {}),
+        ...(secrets.length ? { secretPaths: secrets } : {}),
       };
       this.byUrn.set(urn, this.captured.length);
       this.captured.push(resource);
@@ -213,22 +218,6 @@ export class CapturingMonitor extends MockMonitor {
     } catch (err) {
       callback(err, undefined);
     }
-  }
-
-  override supportsFeature(req: { getId(): string }, callback: Callback): void {
-    if (req.getId() === "aliasSpecs" && !this.supportsAliasSpecs)
-      callback(null, { getHassupport: () => false });
-    else super.supportsFeature(req, callback);
-  }
-
-  override getDeploymentInfo(req: unknown, callback: Callback): void {
-    super.getDeploymentInfo(req, (err: unknown, info: resproto.DeploymentInfo | undefined) => {
-      if (info && !this.supportsAliasSpecs) {
-        const aliasSpecs = resproto.ResourceMonitorFeature.RESOURCE_MONITOR_FEATURE_ALIAS_SPECS;
-        info.setSupportedfeaturesList(info.getSupportedfeaturesList().filter((f) => f !== aliasSpecs));
-      }
-      callback(err, info);
-    });
   }
 
   override registerResourceOutputs(
@@ -307,17 +296,14 @@ export class CapturingMonitor extends MockMonitor {
 
 /**
  * Installs `monitor` as the process's Pulumi engine for `project`/`stack`, with the feature flags `setMocks` turns
- * on (which `setMockOptions` alone resets). `dryRun` true runs as `pulumi preview` does. `aliasSpecs: false` makes
- * the SDK compute every alias URN itself, children's included, as it does for an engine without alias specs.
+ * on (which `setMockOptions` alone resets). `dryRun` true runs as `pulumi preview` does.
  */
 export function installCapturingMonitor(
   monitor: CapturingMonitor,
   project: string,
   stack: string,
   dryRun: boolean,
-  { aliasSpecs = true }: { aliasSpecs?: boolean } = {},
 ): void {
-  monitor.supportsAliasSpecs = aliasSpecs;
   pulumi.runtime.setMockOptions(monitor, project, stack, dryRun);
   Object.assign(runtimeState.getStore(), {
     supportsSecrets: true,
@@ -325,7 +311,7 @@ export function installCapturingMonitor(
     supportsOutputValues: false,
     supportsDeletedWith: true,
     supportsReplaceWith: true,
-    supportsAliasSpecs: aliasSpecs,
+    supportsAliasSpecs: true,
     supportsTransforms: true,
     supportsInvokeTransforms: true,
     supportsParameterization: true,

@@ -131,9 +131,7 @@ async function run(request: ChildRequest): Promise<ChildResponse> {
       );
     }
     monitor = new CapturingMonitor(request.project, request.stack, { fixtures, region });
-    installCapturingMonitor(monitor, request.project, request.stack, request.dryRun, {
-      aliasSpecs: !request.aliasUrns,
-    });
+    installCapturingMonitor(monitor, request.project, request.stack, request.dryRun);
     pulumi.runtime.setAllConfig(request.config, request.secretKeys);
 
     await pulumi.runtime.runInPulumiStack(async () => {

@@ -14,7 +14,7 @@ import { fork } from "node:child_process";
 import { existsSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import type { CapturedResource, CapturedStack } from "./resource-graph";
-import { readProject, readStackConfig, StackConfigError } from "./stack-config";
+import { readProject, readStackFile, StackFileError } from "./stack-files";
 
 /** The repository root: the default project dir. */
 export const REPO_ROOT = resolve(__dirname, "..", "..");
@@ -38,8 +38,6 @@ export interface RunProgramOptions {
   readonly fixturesPath?: string;
   /** Run as a preview (`pulumi.runtime.isDryRun()` true), as `pulumi preview` does. Default true. */
   readonly dryRun?: boolean;
-  /** Record the alias URNs the SDK computes for every resource (CapturedResource.aliases). Default false. */
-  readonly aliasUrns?: boolean;
   /** Kill the child and report a setup error after this long. Default 120 000 ms. */
   readonly timeoutMs?: number;
 }
@@ -88,7 +86,6 @@ export interface ChildRequest {
   readonly secretKeys: string[];
   readonly fixturesPath: string;
   readonly dryRun: boolean;
-  readonly aliasUrns?: boolean;
 }
 
 /** What the child sends back. */
@@ -135,7 +132,7 @@ export async function runProgram(options: RunProgramOptions): Promise<RunProgram
     if (options.config) {
       config = { ...project.configDefaults, ...qualifyKeys(options.config, project.name) };
     } else {
-      const stackConfig = readStackConfig(projectDir, options.stack, project, options.configFile);
+      const stackConfig = readStackFile(projectDir, options.stack, project, options.configFile);
       config = { ...stackConfig.config };
       secretKeys = [...stackConfig.secretKeys];
       diagnostics.push(...stackConfig.warnings);
@@ -160,10 +157,9 @@ export async function runProgram(options: RunProgramOptions): Promise<RunProgram
       secretKeys,
       fixturesPath,
       dryRun: options.dryRun ?? true,
-      aliasUrns: options.aliasUrns ?? false,
     };
   } catch (err) {
-    if (err instanceof StackConfigError) return failure(err.kind, err.message, started, diagnostics);
+    if (err instanceof StackFileError) return failure(err.kind, err.message, started, diagnostics);
     return failure("setup", (err as Error).message, started, diagnostics);
   }
   return runChild(projectDir, request, options.timeoutMs ?? 120_000, started, diagnostics);

@@ -12,6 +12,8 @@ export interface CapturedResourceOptions {
   readonly retainOnDelete: boolean;
   /** The `deleteBeforeReplace` resource option. */
   readonly deleteBeforeReplace: boolean;
+  /** true when the program set `deleteBeforeReplace` (to true or false), which overrides the provider's choice. */
+  readonly deleteBeforeReplaceSet?: boolean;
   /** The `replaceOnChanges` resource option (property paths). */
   readonly replaceOnChanges: readonly string[];
   /** Explicit provider reference, when one was given. */
@@ -39,11 +41,10 @@ export interface CapturedResource {
   /** Outputs as the mock provider answered them (inputs plus computed ids, names and ARNs). */
   readonly outputs: Readonly<Record<string, unknown>>;
   readonly options: CapturedResourceOptions;
-  /**
-   * Alias URNs the registration carried. Only recorded when the SDK computes them itself (a monitor without alias
-   * specs, see RunProgramOptions.aliasUrns); the engine otherwise derives them from the alias specs.
-   */
+  /** URNs this resource answered to before (its `aliases` option plus those inherited from its parent's). */
   readonly aliases?: readonly string[];
+  /** Input paths (`a.b`, `a[0]`) whose values are secrets. */
+  readonly secretPaths?: readonly string[];
 }
 
 /** The whole stack: every resource in registration order, the stack's outputs, and its config. */

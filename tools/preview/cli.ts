@@ -5,6 +5,7 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { PreviewUsageError, runPreview, type PreviewOptions } from "./preview";
+import { CHANGE_PREVIEW_FLAGS, changePreviewOptions } from "./diff/cli-options";
 
 const USAGE = `Usage: npm run preview -- [options]
 
@@ -26,12 +27,21 @@ Options:
       --no-policy           Skip the policy pack (plan, cost and capacity only).
       --chart <dir>         Write one SVG capacity chart per stack and profile into <dir>.
       --color / --no-color  Force colour on or off. Default: colour when stdout is a terminal.
+
+Change preview (what this working tree does to a stack deployed from a base; docs/preview.md):
+      --base <git-ref>      Preview the base commit in a temporary git worktree and compare.
+      --base-dir <dir>      Compare with the checkout in <dir> (previewed with its own tools).
+      --base-json <file>    Compare with a saved \`--json\` output of an earlier preview.
+      --format <f>          text (default), json (same as --json) or markdown (a pull-request comment).
+      --show-same           Also list unchanged resources.
+      --markdown-file <f>   Also write the markdown report to <f>.
   -h, --help                Show this help.
 
 Exit codes:
   0  no mandatory policy violation
-  1  at least one mandatory policy violation
-  2  usage or setup error: unknown stack, invalid config, program error, policy pack failed to load
+  1  at least one mandatory policy violation (on the new side, for a change preview)
+  2  usage or setup error: unknown stack, invalid config, program error, policy pack failed to load (on either
+     side, for a change preview)
 `;
 
 function writeOut(text: string): Promise<void> {
@@ -61,6 +71,7 @@ async function main(argv: string[]): Promise<number> {
         color: { type: "boolean" },
         "no-color": { type: "boolean" },
         help: { type: "boolean", short: "h", default: false },
+        ...CHANGE_PREVIEW_FLAGS,
       },
       allowPositionals: false,
       strict: true,
@@ -84,8 +95,20 @@ async function main(argv: string[]): Promise<number> {
     ...(v.fixtures ? { fixturesPath: v.fixtures } : {}),
     ...(v["no-policy"] ? { skipPolicy: true } : {}),
   };
+  const emit = async (text: string) => {
+    if (v.output) writeFileSync(v.output, text);
+    else await writeOut(text);
+  };
   let report;
   try {
+    const change = changePreviewOptions(v);
+    if (change) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { runChangePreview }: typeof import("./diff/change-preview") = require("./diff/change-preview");
+      const result = await runChangePreview(change, options);
+      await emit(result.text);
+      return result.exitCode;
+    }
     report = await runPreview(options);
   } catch (err) {
     if (err instanceof PreviewUsageError) {
@@ -94,14 +117,12 @@ async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
-  const emit = async (text: string) => {
-    if (v.output) writeFileSync(v.output, text);
-    else await writeOut(text);
-  };
   if (v.chart) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { writeCapacityCharts }: typeof import("../capacity/chart") = require("../capacity/chart");
-    for (const file of writeCapacityCharts(v.chart, report.stacks)) process.stderr.write(`wrote ${file}\n`);
+    for (const file of writeCapacityCharts(v.chart, report.stacks))
+      process.stderr.write(`wrote ${file}
+`);
   }
   if (v.json) {
     await emit(JSON.stringify(report, null, 2) + "\n");

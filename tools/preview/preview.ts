@@ -1,6 +1,6 @@
 /**
  * The offline preview: for each stack, run the program under the mock runtime (tools/lib/program-runner.ts), send
- * the captured resources through the policy pack exactly as the CLI would (tools/lib/analyzer-client.ts), and
+ * the captured resources through the policy pack exactly as the CLI would (tools/analyzer/), and
  * estimate the monthly cost (aws-facts/pricing). Produces one PreviewReport; cli.ts prints it as text or
  * JSON (schema: preview-output.schema.json).
  *
@@ -9,26 +9,37 @@
  * program and the pack are ready. The pack is started once and reconfigured per stack: Configure replaces the
  * pack's whole policy config, and analyses are serialized so a stack is never analyzed under another's config.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
-import type { CapturedResource } from "../lib/resource-graph";
 // Types only: the driver (gRPC, protobuf) and the estimator are loaded once the program runs have been started, so
 // their loading overlaps the runs instead of delaying them.
-import type {
-  EnforcementLevel,
-  PolicyAnalyzer,
-  PolicySeverity,
-  PolicyViolation,
-} from "../lib/analyzer-client";
+import type { EnforcementLevel, PolicyAnalyzer, PolicyConfig } from "../analyzer";
 import { REPO_ROOT, runProgram, type RunProgramResult } from "../lib/program-runner";
-import { listStacks, readProject, StackConfigError, stackFilePath } from "../lib/stack-config";
-import type { CostSection } from "./cost";
-import type { CapacitySection } from "../capacity/report";
-import { displayType, keyInputs, optionFlags } from "./plan";
+import { listStacks, readProject, StackFileError, stackFilePath } from "../lib/stack-files";
+import {
+  countByType,
+  PREVIEW_SCHEMA_VERSION,
+  reportRemediation,
+  reportResource,
+  reportViolation,
+  sortViolations,
+  type PreviewReport,
+  type StackReport,
+  type StackStatus,
+} from "./report";
 
-export const PREVIEW_SCHEMA_VERSION = 1;
+export {
+  PREVIEW_SCHEMA_VERSION,
+  sortViolations,
+  type PreviewReport,
+  type ReportedRemediation,
+  type ReportedResource,
+  type ReportedViolation,
+  type StackReport,
+  type StackStatus,
+} from "./report";
 
 export interface PreviewOptions {
   /** Stacks to preview. Default: every Pulumi.<stack>.yaml in the project dir. */
@@ -56,161 +67,6 @@ export class PreviewUsageError extends Error {
   override name = "PreviewUsageError";
 }
 
-export type StackStatus = "ok" | "config-error" | "program-error" | "setup-error" | "policy-error";
-
-export interface ReportedViolation {
-  readonly policyName: string;
-  readonly policyPackName: string;
-  readonly policyPackVersion: string;
-  readonly enforcementLevel: EnforcementLevel;
-  readonly severity: PolicySeverity | "unspecified";
-  readonly message: string;
-  readonly description: string;
-  readonly remediationSteps?: string;
-  readonly url?: string;
-  /** Empty for stack-wide findings. */
-  readonly urn: string;
-  readonly resourceName?: string;
-  readonly resourceType?: string;
-  readonly phase: "analyze" | "analyzeStack";
-  readonly skippedOnUnknown: boolean;
-}
-
-export interface ReportedResource {
-  readonly urn: string;
-  readonly type: string;
-  readonly displayType: string;
-  readonly name: string;
-  readonly custom: boolean;
-  readonly parent?: string;
-  readonly dependencies: readonly string[];
-  readonly keyInputs: readonly string[];
-  readonly flags: readonly string[];
-  readonly inputs: Readonly<Record<string, unknown>>;
-  readonly options: CapturedResource["options"];
-}
-
-export interface StackReport {
-  readonly stack: string;
-  readonly project: string;
-  readonly status: StackStatus;
-  /** Set when status is not "ok": what failed and the message to show. */
-  readonly error?: { readonly kind: string; readonly message: string; readonly location?: string };
-  /** Resources captured (all of them on success; those registered before the failure otherwise). */
-  readonly resources: readonly ReportedResource[];
-  readonly resourceCounts: Readonly<Record<string, number>>;
-  /** The stack's exports. */
-  readonly outputs: Readonly<Record<string, unknown>>;
-  readonly policy: {
-    readonly ran: boolean;
-    /** The policy config file used, or null for the pack's defaults. */
-    readonly configFile: string | null;
-    readonly violations: readonly ReportedViolation[];
-    readonly counts: { readonly mandatory: number; readonly advisory: number; readonly remediate: number };
-  };
-  readonly cost: CostSection;
-  /** The capacity check (tools/capacity): the stack's traffic profiles replayed against its scaling. */
-  readonly capacity?: CapacitySection;
-  readonly diagnostics: readonly string[];
-  readonly timings: { readonly programMs: number; readonly analysisMs: number; readonly costMs: number };
-}
-
-export interface PreviewReport {
-  readonly schemaVersion: typeof PREVIEW_SCHEMA_VERSION;
-  readonly projectDir: string;
-  readonly policyPack:
-    | { readonly status: "ok"; readonly name: string; readonly version: string; readonly dir: string }
-    | { readonly status: "skipped" }
-    | { readonly status: "failed"; readonly dir: string; readonly message: string };
-  readonly stacks: readonly StackReport[];
-  readonly summary: {
-    readonly stacks: number;
-    readonly failedStacks: number;
-    readonly mandatoryViolations: number;
-    readonly advisoryViolations: number;
-  };
-  /** 0: no mandatory violation; 1: at least one; 2: a stack or the pack could not be previewed. */
-  readonly exitCode: 0 | 1 | 2;
-  readonly timings: {
-    readonly totalMs: number;
-    readonly packStartupMs: number | null;
-    /** From the start of the preview until the pack answered GetAnalyzerInfo; null when skipped or failed. */
-    readonly packReadyMs: number | null;
-    /** Wall time from start until every program run had finished. */
-    readonly programsWallMs: number;
-    /** Sum over stacks of Analyze + AnalyzeStack time. */
-    readonly analysisMs: number;
-  };
-}
-
-const SEVERITY_ORDER: readonly (PolicySeverity | "unspecified")[] = [
-  "critical",
-  "high",
-  "medium",
-  "low",
-  "unspecified",
-];
-const LEVEL_ORDER: readonly EnforcementLevel[] = ["mandatory", "remediate", "advisory", "disabled"];
-
-/** Sorts violations by enforcement level, then severity, then policy and resource: the order they're printed in. */
-export function sortViolations(violations: readonly ReportedViolation[]): ReportedViolation[] {
-  return [...violations].sort(
-    (a, b) =>
-      LEVEL_ORDER.indexOf(a.enforcementLevel) - LEVEL_ORDER.indexOf(b.enforcementLevel) ||
-      SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
-      a.policyName.localeCompare(b.policyName) ||
-      (a.resourceName ?? "").localeCompare(b.resourceName ?? ""),
-  );
-}
-
-function reportResource(r: CapturedResource): ReportedResource {
-  return {
-    urn: r.urn,
-    type: r.type,
-    displayType: displayType(r.type),
-    name: r.name,
-    custom: r.custom,
-    ...(r.parent ? { parent: r.parent } : {}),
-    dependencies: r.dependencies,
-    keyInputs: keyInputs(r),
-    flags: optionFlags(r),
-    inputs: r.inputs,
-    options: r.options,
-  };
-}
-
-function countByType(resources: readonly CapturedResource[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const r of resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
-  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
-}
-
-function reportViolation(
-  v: PolicyViolation,
-  byUrn: ReadonlyMap<string, CapturedResource>,
-): ReportedViolation {
-  const r = v.urn ? byUrn.get(v.urn) : undefined;
-  return {
-    policyName: v.policyName,
-    policyPackName: v.policyPackName,
-    policyPackVersion: v.policyPackVersion,
-    enforcementLevel: v.enforcementLevel,
-    severity: v.severity ?? "unspecified",
-    message: v.message,
-    description: v.description,
-    ...(v.remediationSteps ? { remediationSteps: v.remediationSteps } : {}),
-    ...(v.url ? { url: v.url } : {}),
-    urn: v.urn,
-    ...(r
-      ? { resourceName: r.name, resourceType: r.type }
-      : v.urn
-        ? { resourceName: v.urn.split("::").pop() }
-        : {}),
-    phase: v.phase,
-    skippedOnUnknown: v.skippedOnUnknown,
-  };
-}
-
 function statusOf(result: RunProgramResult): StackStatus {
   if (result.ok) return "ok";
   return result.kind === "config"
@@ -220,31 +76,24 @@ function statusOf(result: RunProgramResult): StackStatus {
       : "setup-error";
 }
 
-/** Reads the policy config as JSON, for the cost section's budget and assumptions (the pack validates it). */
-function readBudgetConfig(file: string | null): {
+/**
+ * The cost section's budget and assumptions, from the stack's policy config as read for the pack (which validates
+ * it against the policies' schemas at Configure; a malformed value leaves the cost section on its defaults).
+ */
+function budgetOptions(config: PolicyConfig | undefined): {
   budgetUsd?: number;
   budgetChecked?: boolean;
   assumptions?: Record<string, unknown>;
-  region?: string;
 } {
-  if (!file) return {};
-  try {
-    const cfg = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
-    const budget = cfg["monthly-budget"];
-    if (budget && typeof budget === "object") {
-      const b = budget as Record<string, unknown>;
-      return {
-        ...(typeof b.budgetUsd === "number" ? { budgetUsd: b.budgetUsd } : {}),
-        ...(b.enforcementLevel === "disabled" ? { budgetChecked: false } : {}),
-        ...(b.assumptions && typeof b.assumptions === "object"
-          ? { assumptions: b.assumptions as Record<string, unknown> }
-          : {}),
-      };
-    }
-  } catch {
-    // An unreadable or invalid file is reported by the pack's Configure; the cost section just uses defaults.
-  }
-  return {};
+  const entry = config?.entryFor("monthly-budget") ?? {};
+  const { budgetUsd, assumptions } = entry.properties ?? {};
+  return {
+    ...(typeof budgetUsd === "number" ? { budgetUsd } : {}),
+    ...(entry.enforcementLevel === "disabled" ? { budgetChecked: false } : {}),
+    ...(assumptions && typeof assumptions === "object"
+      ? { assumptions: assumptions as Record<string, unknown> }
+      : {}),
+  };
 }
 
 export async function runPreview(options: PreviewOptions = {}): Promise<PreviewReport> {
@@ -257,7 +106,7 @@ export async function runPreview(options: PreviewOptions = {}): Promise<PreviewR
   try {
     projectName = readProject(projectDir).name;
   } catch (err) {
-    throw new PreviewUsageError(err instanceof StackConfigError ? err.message : String(err));
+    throw new PreviewUsageError(err instanceof StackFileError ? err.message : String(err));
   }
   const stacks = options.stacks?.length ? [...options.stacks] : listStacks(projectDir);
   if (stacks.length === 0) {
@@ -311,7 +160,7 @@ export async function runPreview(options: PreviewOptions = {}): Promise<PreviewR
 
   // 2. Meanwhile, load the driver (gRPC, protobuf) and the estimator, and start the policy pack.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const driver: typeof import("../lib/analyzer-client") = require("../lib/analyzer-client");
+  const driver: typeof import("../analyzer") = require("../analyzer");
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { estimateCost }: typeof import("./cost") = require("./cost");
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -373,7 +222,15 @@ export async function runPreview(options: PreviewOptions = {}): Promise<PreviewR
 
     const costStarted = performance.now();
     const region = result.config["aws:region"] || "us-east-1";
-    const cost = estimateCost(result.stack.resources, { ...readBudgetConfig(configFile), region });
+    // The stack's policy config is read once, for the cost section's budget and for the pack's Configure.
+    let policyConfig: PolicyConfig | undefined;
+    let policyConfigError: Error | undefined;
+    try {
+      policyConfig = configFile ? driver.readPolicyConfigFile(configFile) : undefined;
+    } catch (err) {
+      policyConfigError = err as Error;
+    }
+    const cost = estimateCost(result.stack.resources, { ...budgetOptions(policyConfig), region });
     const costMs = performance.now() - costStarted;
     const capacity = capacitySection(result.stack.resources, configFile, region);
     const timings = (analysisMs: number) => ({ programMs: result.durationMs, analysisMs, costMs });
@@ -402,7 +259,8 @@ export async function runPreview(options: PreviewOptions = {}): Promise<PreviewR
       const t0 = performance.now();
       try {
         await pack.configureStack({ project: result.stack.project, stack, dryRun: true });
-        const reconciled = await pack.configure(configFile ?? undefined);
+        if (policyConfigError) throw policyConfigError;
+        const reconciled = await pack.configure(policyConfig);
         for (const unknown of reconciled.unknownPolicies) {
           diagnostics.push(
             `policy config ${configFile} names "${unknown}", which is not a policy of the pack`,
@@ -411,6 +269,7 @@ export async function runPreview(options: PreviewOptions = {}): Promise<PreviewR
         const analysis = await pack.analyzeCapturedStack(result.stack);
         const byUrn = new Map(result.stack.resources.map((r) => [r.urn, r]));
         const violations = sortViolations(analysis.violations.map((v) => reportViolation(v, byUrn)));
+        const remediations = analysis.remediations.map((r) => reportRemediation(r, byUrn));
         const count = (level: EnforcementLevel) =>
           violations.filter((v) => v.enforcementLevel === level).length;
         const analysisMs = performance.now() - t0;
@@ -422,6 +281,7 @@ export async function runPreview(options: PreviewOptions = {}): Promise<PreviewR
             ran: true,
             configFile,
             violations,
+            ...(remediations.length > 0 ? { remediations } : {}),
             counts: {
               mandatory: count("mandatory"),
               advisory: count("advisory"),

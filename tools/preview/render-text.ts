@@ -143,6 +143,28 @@ function renderViolations(
   return out;
 }
 
+/**
+ * The remediations the pack applied, as changes: policy and resource, then each property path, old → new. Nothing
+ * when there are none.
+ */
+function renderRemediations(stack: StackReport, s: ReturnType<typeof styles>, width: number): string[] {
+  const remediations = stack.policy.remediations ?? [];
+  if (remediations.length === 0) return [];
+  const value = (v: unknown) => (v === undefined ? "(unset)" : JSON.stringify(v));
+  const out = [
+    `Remediations (${remediations.length}, applied before the checks; the remediated inputs are deployed):`,
+  ];
+  for (const r of remediations) {
+    out.push(
+      `    ${s.magenta("~")} ${s.bold(r.policyName)}: ${r.resourceName} (${displayTypeShort(r.resourceType)})`,
+    );
+    for (const c of r.changes) {
+      out.push(wrapText(`${c.path}: ${value(c.before)} → ${value(c.after)}`, width, "        "));
+    }
+  }
+  return out;
+}
+
 /** One policy's violations: the policy name, each resource's message, then the remediation once. */
 function renderPolicyGroup(
   group: readonly ReportedViolation[],
@@ -222,6 +244,7 @@ function renderStack(
     if (Object.keys(stack.outputs).length) out.push("");
     if (stack.policy.ran) {
       out.push(...renderViolations(stack, report, s, width));
+      out.push(...renderRemediations(stack, s, width));
       out.push("");
     } else if (report.policyPack.status === "skipped") {
       out.push(s.dim("Policies: skipped (--no-policy)"), "");
@@ -250,7 +273,8 @@ function renderSummary(report: PreviewReport, s: ReturnType<typeof styles>): str
         : "—";
     const status = st.status === "ok" ? s.green("ok") : s.red(STATUS_TEXT[st.status] ?? st.status);
     const policy = st.policy.ran
-      ? `${st.policy.counts.mandatory ? s.red(`${st.policy.counts.mandatory} mandatory`) : "0 mandatory"}, ${st.policy.counts.advisory} advisory`
+      ? `${st.policy.counts.mandatory ? s.red(`${st.policy.counts.mandatory} mandatory`) : "0 mandatory"}, ${st.policy.counts.advisory} advisory` +
+        (st.policy.remediations?.length ? `, ${st.policy.remediations.length} remediated` : "")
       : "policies not run";
     const planned = st.status === "ok" || st.status === "policy-error";
     const resources = planned ? `${String(st.resources.length).padStart(3)} resources` : "no plan";

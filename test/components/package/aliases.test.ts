@@ -3,8 +3,8 @@
 // see legacy-graph.ts); the program now registers `components:index:<Component>`. A URN contains its parent's type,
 // so every child's URN changes too. The engine matches a new registration to an old resource when the old URN is the
 // new URN or one of its aliases, and each child inherits an alias under every alias of its parent
-// (https://www.pulumi.com/docs/iac/concepts/options/aliases/). Here the SDK computes those alias URNs itself (a
-// monitor without alias specs), which is the same rule the engine applies to alias specs.
+// (https://www.pulumi.com/docs/iac/concepts/options/aliases/). The capturing monitor resolves the components' alias
+// specs and the children's inherited aliases by the engine's rules (tools/lib/capture-aliases.ts).
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -34,7 +34,7 @@ describe("components package: old-token stacks map onto the new tokens without r
       let legacy: LegacyResource[];
 
       before(async () => {
-        const result = await runProgram({ stack, aliasUrns: true });
+        const result = await runProgram({ stack });
         assert.ok(result.ok, result.ok ? "" : result.message);
         current = result.stack.resources;
         legacy = legacyGraph(stack);

@@ -104,7 +104,7 @@ describe("policy endpoint-capacity", () => {
     });
     assert.match(
       messages(result).join("\n"),
-      /endpoint-capacity\.profiles\[0\]\.durationMinutes: must be > 0/,
+      /"endpoint-capacity" is invalid: config property "profiles\[0\]\.durationMinutes" must be > 0/,
     );
   });
 });

@@ -7,11 +7,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { CapturedResource, CapturedResourceOptions } from "../../../tools/lib/resource-graph";
-import {
-  startPolicyPack,
-  type PolicyAnalyzer,
-  type StartPolicyPackOptions,
-} from "../../../tools/lib/analyzer-client";
+import { startPolicyPack, type PolicyAnalyzer, type StartPolicyPackOptions } from "../../../tools/analyzer";
 
 export const REPO = join(__dirname, "..", "..", "..");
 export const POLICY_DIR = join(REPO, "policy");

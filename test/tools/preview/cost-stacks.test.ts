@@ -1,18 +1,14 @@
 import { strict as assert } from "node:assert";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { estimateStackCost, formatCostTable, type StackCostEstimate } from "@ml-platform/aws-facts/pricing";
 import { monthlyBudget } from "@ml-platform/policy/policies/budget";
+import { readStackPolicyConfig } from "../../../tools/analyzer/policy-config";
 import { runProgram } from "../../../tools/lib/program-runner";
 import { fromCaptured, runStackPolicy } from "../../policy/support/harness";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
-const ROOT = join(__dirname, "../../..");
-const policyConfig = (stack: string) =>
-  JSON.parse(readFileSync(join(ROOT, "policy/config", `${stack}.json`), "utf8"))["monthly-budget"] as {
-    enforcementLevel: string;
-    budgetUsd: number;
-  };
+/** The stack's monthly-budget settings from policy/config/<stack>.json. */
+const budgetConfig = (stack: string) =>
+  readStackPolicyConfig(stack).entryFor("monthly-budget").properties as { budgetUsd: number };
 
 describe("pricing: the repository's own stacks", function () {
   this.timeout(120_000);
@@ -52,7 +48,7 @@ describe("pricing: the repository's own stacks", function () {
       });
 
       it("stays within the budget in policy/config, with every unknown price explained", () => {
-        const { budgetUsd } = policyConfig(stack);
+        const { budgetUsd } = budgetConfig(stack);
         assert.ok(estimate.totals.monthlyMax <= budgetUsd, `${estimate.totals.monthlyMax} > ${budgetUsd}`);
         for (const line of estimate.lines.filter((l) => l.status === "unknown")) {
           assert.match(line.reason!, /^unknown (price|quantity): /);
@@ -62,7 +58,7 @@ describe("pricing: the repository's own stacks", function () {
       it("gives the same worst case through the budget policy as through the preview's call", async () => {
         assert.ok(resources.ok, "the program ran (checked in before)");
         const graph = resources.stack.resources.map((r) => fromCaptured(r, "outputs"));
-        const { budgetUsd } = policyConfig(stack);
+        const { budgetUsd } = budgetConfig(stack);
         const over = await runStackPolicy(monthlyBudget, graph, {
           config: { budgetUsd: estimate.totals.monthlyMax - 1 },
         });

@@ -231,6 +231,48 @@ describe("offline preview: plan and text rendering", () => {
       assert.ok(!text.includes("\u001b["));
     });
 
+    it("shows each remediation as a change, only when there are some", () => {
+      assert.doesNotMatch(renderText(report, { color: false }), /Remediations/);
+      const stack = report.stacks[0];
+      const remediated: PreviewReport = {
+        ...report,
+        stacks: [
+          {
+            ...stack,
+            policy: {
+              ...stack.policy,
+              remediations: [
+                {
+                  policyName: "instance-imdsv2",
+                  policyPackName: "fixes",
+                  policyPackVersion: "1.0.0",
+                  description: "IMDSv2.",
+                  urn: "urn:pulumi:dev::ml-platform::aws:ec2/instance:Instance::host",
+                  resourceName: "host",
+                  resourceType: AWS_TYPES.ec2Instance,
+                  changes: [
+                    {
+                      path: "metadataOptions.httpTokens",
+                      kind: "change",
+                      before: "optional",
+                      after: "required",
+                    },
+                    { path: "associatePublicIpAddress", kind: "add", after: false },
+                  ],
+                },
+              ],
+            },
+          },
+        ],
+      };
+      const text = renderText(remediated, { color: false });
+      assert.match(
+        text,
+        /Remediations \(1, applied before the checks; the remediated inputs are deployed\):\n {4}~ instance-imdsv2: host \(aws:ec2:Instance\)\n {8}metadataOptions\.httpTokens: "optional" → "required"\n {8}associatePublicIpAddress: \(unset\) → false\n/,
+      );
+      assert.match(text, /dev .* 1 mandatory, 0 advisory, 1 remediated/);
+    });
+
     it("colours only when asked", () => {
       const text = renderText(report, { color: true });
       assert.ok(text.includes("\u001b[31m✖ mandatory\u001b[39m"), "mandatory in red");

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import Ajv from "ajv";
 import { parseDocument } from "yaml";
 import type { PreviewReport } from "../../../tools/preview/preview";
+import { renderText } from "../../../tools/preview/render-text";
 import { buildOnce, describeRun, PROGRAMS, ROOT, runPreviewCli, type CliResult } from "./helpers";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
@@ -175,6 +176,45 @@ describe("offline preview CLI (end to end)", function () {
       const run = await runPreviewCli(["--stack", "dev", "--config-file", join(dir, "Pulumi.dev.yaml")]);
       assert.equal(run.code, 1, describeRun(run));
       assert.match(run.stdout, /autoscaling-scale-in-cooldown/);
+    });
+  });
+
+  describe("remediation, with a pack whose policies remediate", () => {
+    it("remediates dev's resources before analysis, and shows each remediation as a change", async () => {
+      const pack = join(ROOT, "test", "tools", "analyzer", "fixtures", "remediating-pack");
+      const report = await runJson(["--stack", "dev", "--policy-pack", pack], 0);
+      const [dev] = report.stacks;
+      // Remediated first, the log group and the instance pass the same policies' checks.
+      assert.deepEqual(dev.policy.violations, []);
+      const logGroup = dev.resources.find((r) => r.type === AWS_TYPES.cloudwatchLogGroup)!;
+      const instance = dev.resources.find((r) => r.type === AWS_TYPES.ec2Instance)!;
+      assert.ok(
+        (logGroup.inputs.retentionInDays as number) < 30,
+        "the program's log group keeps logs < 30 days",
+      );
+      assert.deepEqual(
+        dev.policy.remediations?.map((r) => [r.policyName, r.resourceName, r.changes]),
+        [
+          [
+            "log-retention-30-days",
+            logGroup.name,
+            [{ path: "retentionInDays", kind: "change", before: logGroup.inputs.retentionInDays, after: 30 }],
+          ],
+          [
+            "instance-no-public-ip",
+            instance.name,
+            [{ path: "associatePublicIpAddress", kind: "change", before: true, after: false }],
+          ],
+        ],
+      );
+      const text = renderText(report, { color: false });
+      assert.match(text, /Remediations \(2, applied before the checks/);
+      assert.match(
+        text,
+        new RegExp(
+          `~ log-retention-30-days: ${logGroup.name} \\(aws:cloudwatch:LogGroup\\)\\n {8}retentionInDays: ${logGroup.inputs.retentionInDays} → 30\\n`,
+        ),
+      );
     });
   });
 

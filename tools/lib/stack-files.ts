@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 
 /** A problem with the project or stack files; `kind` says how the preview reports it (both exit 2). */
-export class StackConfigError extends Error {
-  override name = "StackConfigError";
+export class StackFileError extends Error {
+  override name = "StackFileError";
   constructor(
     readonly kind: "config" | "setup",
     message: string,
@@ -26,7 +26,7 @@ export interface ProjectInfo {
   readonly configDefaults: Readonly<Record<string, string>>;
 }
 
-export interface StackConfig {
+export interface StackFileConfig {
   readonly stack: string;
   /** Fully qualified key → value as the program reads it (objects as JSON strings, as the CLI passes them). */
   readonly config: Readonly<Record<string, string>>;
@@ -45,7 +45,7 @@ function readYamlFile(path: string, kind: "config" | "setup"): unknown {
     return parseYaml(text, { prettyErrors: true });
   } catch (err) {
     const detail = err instanceof YAMLParseError ? err.message : String(err);
-    throw new StackConfigError(kind, `${path} is not valid YAML: ${detail}`);
+    throw new StackFileError(kind, `${path} is not valid YAML: ${detail}`);
   }
 }
 
@@ -65,11 +65,11 @@ function qualify(key: string, project: string): string {
 export function readProject(projectDir: string): ProjectInfo {
   const path = join(projectDir, "Pulumi.yaml");
   if (!existsSync(path)) {
-    throw new StackConfigError("setup", `no Pulumi project in ${projectDir}: Pulumi.yaml not found`);
+    throw new StackFileError("setup", `no Pulumi project in ${projectDir}: Pulumi.yaml not found`);
   }
   const doc = readYamlFile(path, "setup");
   if (!isPlainObject(doc) || typeof doc.name !== "string" || doc.name === "") {
-    throw new StackConfigError("setup", `${path}: \`name\` is required and must be a string`);
+    throw new StackFileError("setup", `${path}: \`name\` is required and must be a string`);
   }
   const name = doc.name;
   const configDefaults: Record<string, string> = {};
@@ -109,18 +109,18 @@ export function stackFilePath(projectDir: string, stack: string): string | undef
 
 /**
  * Reads the config of one stack: project defaults, then the stack file (or `configFile` when given) over them.
- * Throws StackConfigError("setup") for an unknown stack and StackConfigError("config") for a malformed file.
+ * Throws StackFileError("setup") for an unknown stack and StackFileError("config") for a malformed file.
  */
-export function readStackConfig(
+export function readStackFile(
   projectDir: string,
   stack: string,
   project: ProjectInfo,
   configFile?: string,
-): StackConfig {
+): StackFileConfig {
   const path = configFile ?? stackFilePath(projectDir, stack);
   if (path === undefined || !existsSync(path)) {
     const known = existsSync(projectDir) ? listStacks(projectDir) : [];
-    throw new StackConfigError(
+    throw new StackFileError(
       "setup",
       configFile
         ? `config file ${configFile} not found`
@@ -130,19 +130,19 @@ export function readStackConfig(
   }
   const doc = readYamlFile(path, "config");
   if (doc !== null && doc !== undefined && !isPlainObject(doc)) {
-    throw new StackConfigError("config", `${path}: expected a mapping with a \`config:\` key`);
+    throw new StackFileError("config", `${path}: expected a mapping with a \`config:\` key`);
   }
   const warnings: string[] = [];
   const config: Record<string, string> = { ...project.configDefaults };
   const secretKeys: string[] = [];
   const raw = doc?.config;
   if (raw !== undefined && raw !== null && !isPlainObject(raw)) {
-    throw new StackConfigError("config", `${path}: \`config\` must be a mapping of keys to values`);
+    throw new StackFileError("config", `${path}: \`config\` must be a mapping of keys to values`);
   }
   for (const [key, value] of Object.entries(raw ?? {})) {
     const fullKey = qualify(key, project.name);
     if (key.split(":").length > 2) {
-      throw new StackConfigError("config", `${path}: config key "${key}" is invalid: use <namespace>:<name>`);
+      throw new StackFileError("config", `${path}: config key "${key}" is invalid: use <namespace>:<name>`);
     }
     if (isPlainObject(value) && Object.keys(value).length === 1 && typeof value.secure === "string") {
       config[fullKey] = SECRET_PLACEHOLDER;
@@ -151,7 +151,7 @@ export function readStackConfig(
       continue;
     }
     if (value === null || value === undefined) {
-      throw new StackConfigError("config", `${path}: config key "${fullKey}" has no value`);
+      throw new StackFileError("config", `${path}: config key "${fullKey}" has no value`);
     }
     config[fullKey] = configValueToString(value);
   }
