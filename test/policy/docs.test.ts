@@ -1,6 +1,5 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { allPolicies } from "@ml-platform/policy/policies";
 import {
   DOCS_FILE,
@@ -10,7 +9,7 @@ import {
   README_FILE,
   renderPolicyDocs,
 } from "../../tools/gen-policy-docs";
-import { parsePolicyConfig } from "../../tools/analyzer/policy-config";
+import { parsePolicyConfig, readStackPolicyConfig } from "../../tools/analyzer/policy-config";
 
 const STALE = "out of date: run `npm run docs:policies` and commit the result";
 
@@ -27,9 +26,7 @@ describe("docs/policies.md", () => {
 
   it("lists every policy once in the README, under its level in each stack, linked to its section", () => {
     const block = readmeSummaryBlock(readFileSync(README_FILE, "utf8"))!;
-    const policyConfig = (stack: string) =>
-      JSON.parse(readFileSync(join(__dirname, "..", "..", "policy", "config", `${stack}.json`), "utf8"));
-    const configs = { dev: policyConfig("dev"), prod: policyConfig("prod") };
+    const configs = { dev: readStackPolicyConfig("dev"), prod: readStackPolicyConfig("prod") };
     for (const policy of allPolicies) {
       const link = `[\`${policy.name}\`](docs/policies.md#${policy.name})`;
       const lines = block.split("\n").filter((line) => line.includes(link));

@@ -5,6 +5,7 @@
 const moduleUrl = process.argv[2];
 const eventJson = process.argv[3];
 
+const cpuAtStart = process.cpuUsage();
 const started = performance.now();
 const module = await import(moduleUrl);
 const imported = performance.now();
@@ -16,11 +17,17 @@ if (eventJson !== "-") {
 }
 const done = performance.now();
 
+/** User + system CPU time of the whole process (main thread, GC and libuv threads), in ms. */
+function cpuMs(usage) {
+  return (usage.user + usage.system) / 1000;
+}
+
 process.send(
   {
     importMs: imported - started,
     firstInvocationMs: done - imported,
     totalMs: done - started,
+    totalCpuMs: cpuMs(process.cpuUsage(cpuAtStart)),
     sinceProcessStartMs: done,
     status,
   },
