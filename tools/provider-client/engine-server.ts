@@ -15,8 +15,9 @@ import { CapturingMonitor, ROOT_STACK_TYPE } from "../lib/capturing-mock-monitor
 import { loadFixtures } from "../lib/data-source-fixtures";
 
 /**
- * Monitor features the SDK asks for (`SupportsFeature`), as the in-process mock runtime sets them
- * (installCapturingMonitor), so a component registers the same way in both.
+ * Monitor features the SDK asks for (`SupportsFeature`; this server has no GetDeploymentInfo, so the SDK probes them
+ * one by one). Those that change how a registration is serialized match the in-process mock runtime
+ * (installCapturingMonitor); transforms, hooks and parameterization are not served here.
  */
 const DEFAULT_FEATURES: Readonly<Record<string, boolean>> = {
   secrets: true,

@@ -61,6 +61,11 @@ export interface ConstructRequest {
   readonly name: string;
   /** Plain JSON inputs, as another language's SDK sends them. */
   readonly inputs: Record<string, unknown>;
+  /**
+   * Per input, the URNs of the resources its value came from, as an SDK sends them for an input built from another
+   * resource's output: the component then receives that input as an Output.
+   */
+  readonly inputDependencies?: Record<string, string[]>;
   readonly monitorAddress: string;
   readonly project: string;
   readonly stack: string;
@@ -172,6 +177,11 @@ export async function startComponentPlugin(options: StartPluginOptions): Promise
       request.setParallel(8);
       request.setInputs(Struct.fromJavaScript(req.inputs as Record<string, JavaScriptValue>));
       for (const [key, value] of Object.entries(req.config ?? {})) request.getConfigMap().set(key, value);
+      for (const [key, urns] of Object.entries(req.inputDependencies ?? {})) {
+        const dependencies = new providerPb.ConstructRequest.PropertyDependencies();
+        dependencies.setUrnsList(urns);
+        request.getInputdependenciesMap().set(key, dependencies);
+      }
       try {
         const response = await unary<providerPb.ConstructRequest, providerPb.ConstructResponse>(
           client.construct.bind(client),

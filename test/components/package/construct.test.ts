@@ -155,6 +155,31 @@ describe("components package: Construct over gRPC", function () {
     assert.equal(result.state.bucketArn, bucket.outputs.arn);
   });
 
+  it("takes an input that came from another resource's output, and carries the dependency to the children", async () => {
+    const { engine, plugin } = host;
+    const bucketUrn = `urn:pulumi:${engine.stack}::${engine.project}::aws:s3/bucket:Bucket::upstream-bucket`;
+    const before = engine.monitor.captured.length;
+    await plugin.construct({
+      type: T.endpointComponent,
+      name: "wired",
+      inputs: { instanceType: "ml.m5.large", modelDataUrl: "s3://upstream-bucket/models/v1/model.tar.gz" },
+      inputDependencies: { modelDataUrl: [bucketUrn] },
+      monitorAddress: engine.address,
+      project: engine.project,
+      stack: engine.stack,
+      parentUrn: engine.stackUrn,
+      config: { "aws:region": engine.region },
+    });
+    const children = engine.monitor.captured.slice(before);
+    const model = children.find((r) => r.type === T.model);
+    assert.ok(model, "no model registered");
+    assert.equal(
+      (model.inputs.primaryContainer as { modelDataUrl?: string } | undefined)?.modelDataUrl,
+      "s3://upstream-bucket/models/v1/model.tar.gz",
+    );
+    assert.ok(model.dependencies.includes(bucketUrn), `the model does not depend on ${bucketUrn}`);
+  });
+
   it("answers invalid arguments with an InputPropertiesError naming every property path", async () => {
     const { engine, plugin } = host;
     const before = engine.monitor.captured.length;
