@@ -29,13 +29,13 @@ const tags = {
   ...settings.tags,
 };
 // Exactly the resources that hold data or keys are protected in prod (the bucket, the notebook with its ML volume,
-// the KMS keys): `pulumi destroy` or a replacement of them fails until `pulumi state unprotect`. Never through the
+// the KMS keys, the access-log bucket): `pulumi destroy` or a replacement of them fails until `pulumi state unprotect`. Never through the
 // components' options, which every child would inherit, blocking the replacement of a role, a policy or a lifecycle
 // configuration (https://www.pulumi.com/docs/iac/concepts/options/protect/: children inherit it).
 const protect = settings.protect;
 
 // 2. Storage.
-const bucket = new ProjectBucket(names.bucket, { protect, tags });
+const bucket = new ProjectBucket(names.bucket, { protect, accessLogs: settings.accessLogs, tags });
 
 // 3. Exploration and training.
 const notebookInstance = new NotebookInstance(names.notebook, {
@@ -109,6 +109,8 @@ const fn = new InferenceFunction(names.inference, {
   provisionedConcurrency: inference.provisionedConcurrency,
   invokeTimeoutMs: inference.invokeTimeoutMs,
   logRetentionDays: inference.logRetentionDays,
+  encryptLogs: inference.encryptLogs,
+  protectLogKey: protect,
   architecture: inference.architecture,
   tags,
 });

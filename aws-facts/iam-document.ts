@@ -9,7 +9,25 @@
  * element, never an exception.
  */
 
+import {
+  coveredShape,
+  newCoverageBudget,
+  SERVICE_WIDE_SHAPES,
+  type CoverageBudget,
+  type ShapeCoverage,
+} from "./arn-shapes";
+import { globCovers, globMatches } from "./glob";
+
 export type Effect = "Allow" | "Deny";
+
+/**
+ * Largest document read, in characters of JSON. IAM accepts at most 10,240 (a role's inline policies together;
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entity-length),
+ * so a larger one cannot be deployed anyway, and reading it would let one input stall the pack.
+ */
+export const MAX_DOCUMENT_CHARACTERS = 40_960;
+/** Most statements read from one document (a 10,240-character document holds about 200). */
+export const MAX_STATEMENTS = 1_000;
 
 /** One statement, normalised: every list is an array (possibly empty), never a lone string. */
 export interface IamStatement {
@@ -83,6 +101,13 @@ function stringList(
   return { ok: false, reason: `${where} must be a string or an array of strings, got ${describe(value)}` };
 }
 
+function tooLarge(size: string): string {
+  return (
+    `the document is too large to check (${size}; the pack reads at most ${MAX_DOCUMENT_CHARACTERS} characters ` +
+    `and ${MAX_STATEMENTS} statements, and IAM accepts at most 10,240 characters)`
+  );
+}
+
 function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
@@ -99,6 +124,8 @@ export function parseIamDocument(input: unknown): IamDocumentParseResult {
     // A byte-order mark (from a policy file saved by an editor) is not JSON; strip it so the grants are read.
     const text = input.replace(/^\uFEFF/, "");
     if (text.trim() === "") return { ok: false, reason: "the document is an empty string" };
+    if (text.length > MAX_DOCUMENT_CHARACTERS)
+      return { ok: false, reason: tooLarge(`${text.length} characters`) };
     try {
       raw = JSON.parse(text);
     } catch (e) {
@@ -107,6 +134,10 @@ export function parseIamDocument(input: unknown): IamDocumentParseResult {
   }
   if (!isRecord(raw))
     return { ok: false, reason: `the document must be a JSON object, got ${describe(raw)}` };
+  if (typeof input !== "string") {
+    const length = JSON.stringify(raw).length;
+    if (length > MAX_DOCUMENT_CHARACTERS) return { ok: false, reason: tooLarge(`${length} characters`) };
+  }
 
   const version = element(raw, "Version");
   if (version.present && typeof version.value !== "string") {
@@ -117,6 +148,9 @@ export function parseIamDocument(input: unknown): IamDocumentParseResult {
   if (statementValues.length === 0) return { ok: false, reason: "the document has no Statement" };
   const arrayForm = statementValues.length > 1 || Array.isArray(statementValues[0]);
   const rawStatements = statementValues.flatMap((v) => (Array.isArray(v) ? v : [v]));
+  if (rawStatements.length > MAX_STATEMENTS) {
+    return { ok: false, reason: tooLarge(`${rawStatements.length} statements`) };
+  }
 
   const statements: IamStatement[] = [];
   for (let index = 0; index < rawStatements.length; index++) {
@@ -174,49 +208,63 @@ export function parseIamDocument(input: unknown): IamDocumentParseResult {
 // ------------------------------------------------------------------------------------------------------------------
 // Matching
 
-const patternCache = new Map<string, RegExp>();
-
-/** IAM wildcard match (`*` any run, `?` one character), case-insensitive, over the whole string. */
+/** IAM wildcard match (`*` any run, `?` one character, `/` and `:` included), case-insensitive, whole string. */
 export function wildcardMatches(pattern: string, value: string): boolean {
-  let re = patternCache.get(pattern);
-  if (!re) {
-    const source = pattern
-      .split("")
-      .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\/-]/g, "\\$&")))
-      .join("");
-    re = new RegExp(`^${source}$`, "is");
-    if (patternCache.size > 10_000) patternCache.clear();
-    patternCache.set(pattern, re);
-  }
-  return re.test(value);
+  return globMatches(pattern, value);
 }
+
+const serviceWideCache = new Map<string, boolean>();
 
 /**
  * True when an action pattern matches every action of at least one whole service: `*`, `*:*`, `s3:*`, `S3:*`,
- * `s3:?*`, or any colon-less pattern with a wildcard (`s3*`).
+ * `s3:?*`, `s3*`, `s?:*`, `*3:*`. Decided by glob coverage of `<service>:?*` (an action name is never empty), for
+ * the service as the pattern spells it.
  */
 export function isServiceWideAction(pattern: string): boolean {
   const p = pattern.trim();
+  // Without a star a pattern matches names of one length, never every action of a service.
+  if (!p.includes("*")) return false;
+  const cached = serviceWideCache.get(p);
+  if (cached !== undefined) return cached;
   const colon = p.indexOf(":");
-  if (colon < 0) return p.includes("*");
-  const actionPart = p.slice(colon + 1);
-  return /^[*?]*\*[*?]*$/.test(actionPart);
+  const service = colon < 0 ? p.replace(/[*?]/g, "") : p.slice(0, colon);
+  const wide = globCovers(p, `${service}:?*`);
+  if (serviceWideCache.size > 10_000) serviceWideCache.clear();
+  serviceWideCache.set(p, wide);
+  return wide;
 }
 
+const coverageCache = new Map<string, ShapeCoverage>();
+
 /**
- * True when a resource pattern covers every resource of its service: `*`, `arn:*`, `arn:aws:s3:::*`,
- * `arn:*:iam::*:*`, and bucket-and-key globs like `arn:aws:s3:::*` followed by `/*`. A pattern that names a resource type or a name (`...:endpoint/my-*`) is
- * bounded.
+ * What a resource pattern covers among the "every resource of a service" shapes (see aws-facts/arn-shapes.ts):
+ * `*`, `arn:*`, `arn:aws:s3:::*` (and with a key glob `/*` after it), `arn:aws:iam::*`,
+ * `arn:aws:iam::123456789012:*` are unbounded; a pattern that names a resource type, a resource or a prefix
+ * (`...:endpoint/*`, `...:endpoint/my-*`) is bounded here (see `coveredShape` for kinds). A pattern too long,
+ * too wild or too costly to decide counts as unbounded (`undecided`).
  */
-export function isUnboundedResource(pattern: string): boolean {
+export function resourceCoverage(pattern: string, budget?: CoverageBudget): ShapeCoverage {
   const p = pattern.trim();
-  if (/^[*?]*\*[*?]*$/.test(p)) return true;
-  const parts = p.split(":");
-  if (parts[0].toLowerCase() !== "arn") return false;
-  // Fewer than six segments: a trailing wildcard still globs over everything after it (`arn:aws:*`).
-  if (parts.length < 6) return /^[*?]*\*[*?]*$/.test(parts[parts.length - 1]);
-  const resourcePart = parts.slice(5).join(":");
-  return /^[*?/:]*$/.test(resourcePart) && resourcePart.includes("*");
+  const cached = coverageCache.get(p);
+  if (cached) return cached;
+  const coverage = coveredShape(p, SERVICE_WIDE_SHAPES, budget);
+  // An answer cut short by a document's exhausted budget says nothing about the pattern itself.
+  if (!coverage.undecided || budget === undefined) {
+    if (coverageCache.size > 10_000) coverageCache.clear();
+    coverageCache.set(p, coverage);
+  }
+  return coverage;
+}
+
+/** True when a resource pattern covers every resource of a service ({@link resourceCoverage}). */
+export function isUnboundedResource(pattern: string, budget?: CoverageBudget): boolean {
+  return resourceCoverage(pattern, budget).shape !== undefined;
+}
+
+/** `Resource "…"`, saying so when the pattern was too complex to decide. */
+function resourceText(pattern: string, budget?: CoverageBudget): string {
+  const undecided = resourceCoverage(pattern, budget).undecided;
+  return `Resource ${JSON.stringify(pattern)}${undecided ? " (too complex to check, so read as every resource)" : ""}`;
 }
 
 /** Does the statement's action list (Action or NotAction) cover `action`? */
@@ -240,6 +288,11 @@ export interface GrantReadingOptions {
    * with a Principal are read as trust or resource-policy statements and skipped.
    */
   readonly identityPolicy?: boolean;
+  /**
+   * Coverage work left for this document (see aws-facts/arn-shapes.ts). `wildcardGrants` and `resourcesFor`
+   * start one per document; pass one to share it across several calls about the same document.
+   */
+  readonly coverageBudget?: CoverageBudget;
 }
 
 /**
@@ -252,19 +305,20 @@ export function wildcardGrantReason(
   options: GrantReadingOptions = {},
 ): string | undefined {
   if (statement.effect !== "Allow" || (statement.hasPrincipal && !options.identityPolicy)) return undefined;
-  const unboundedResource = statement.hasNotResource
-    ? `NotResource ${JSON.stringify(statement.notResources)} (everything except those)`
-    : statement.resources.find(isUnboundedResource);
-  if (unboundedResource === undefined) return undefined;
-  const resourceText = statement.hasNotResource
-    ? unboundedResource
-    : `Resource ${JSON.stringify(unboundedResource)}`;
-  if (statement.hasNotAction) {
-    return `NotAction ${JSON.stringify(statement.notActions)} (every other action) on ${resourceText}`;
+  // The action side first: it is cheap, and most statements name their actions.
+  const actionText = statement.hasNotAction
+    ? `NotAction ${JSON.stringify(statement.notActions)} (every other action)`
+    : (() => {
+        const wide = statement.actions.find(isServiceWideAction);
+        return wide === undefined ? undefined : `Action ${JSON.stringify(wide)}`;
+      })();
+  if (actionText === undefined) return undefined;
+  if (statement.hasNotResource) {
+    return `${actionText} on NotResource ${JSON.stringify(statement.notResources)} (everything except those)`;
   }
-  const wideAction = statement.actions.find(isServiceWideAction);
-  if (wideAction !== undefined) return `Action ${JSON.stringify(wideAction)} on ${resourceText}`;
-  return undefined;
+  const unbounded = statement.resources.find((r) => isUnboundedResource(r, options.coverageBudget));
+  if (unbounded === undefined) return undefined;
+  return `${actionText} on ${resourceText(unbounded, options.coverageBudget)}`;
 }
 
 export function isWildcardGrant(statement: IamStatement, options: GrantReadingOptions = {}): boolean {
@@ -273,6 +327,7 @@ export function isWildcardGrant(statement: IamStatement, options: GrantReadingOp
 
 /** Every wildcard grant in a document. */
 export function wildcardGrants(document: IamDocument, options: GrantReadingOptions = {}): WildcardGrant[] {
+  options = { coverageBudget: newCoverageBudget(), ...options };
   const out: WildcardGrant[] = [];
   for (const statement of document.statements) {
     const reason = wildcardGrantReason(statement, options);
@@ -328,51 +383,12 @@ export function resourcesFor(
 ): { resources: string[]; unbounded: boolean; statements: IamStatement[] } {
   const statements = statementsGranting(document, action, options);
   const resources = [...new Set(statements.flatMap((s) => s.resources))];
-  const unbounded = statements.some((s) => s.hasNotResource || s.resources.some(isUnboundedResource));
+  const budget = options.coverageBudget ?? newCoverageBudget();
+  const unbounded = statements.some(
+    (s) => s.hasNotResource || s.resources.some((r) => isUnboundedResource(r, budget)),
+  );
   return { resources, unbounded, statements };
 }
 
-// ------------------------------------------------------------------------------------------------------------------
-// Managed policy ARNs
-
-/** An AWS-managed policy ARN, split: partition, path and name. */
-export interface ManagedPolicyArn {
-  readonly partition: string;
-  /** Path between `policy/` and the name, e.g. `service-role/` (empty for the root path). */
-  readonly path: string;
-  readonly name: string;
-}
-
-/**
- * Parses an AWS-managed policy ARN (`arn:<partition>:iam::aws:policy/<path/>Name`) in any partition (aws,
- * aws-cn, aws-us-gov, the ISO partitions). Returns undefined for customer-managed ARNs and anything else.
- */
-export function parseAwsManagedPolicyArn(arn: string): ManagedPolicyArn | undefined {
-  const match = /^arn:(?<partition>aws[a-z-]*):iam::aws:policy\/(?<rest>.+)$/i.exec(arn.trim());
-  if (!match?.groups) return undefined;
-  const rest = match.groups.rest;
-  const slash = rest.lastIndexOf("/");
-  return {
-    partition: match.groups.partition.toLowerCase(),
-    path: slash >= 0 ? rest.slice(0, slash + 1) : "",
-    name: slash >= 0 ? rest.slice(slash + 1) : rest,
-  };
-}
-
-/** The AWS-managed policies that grant full or administrative access, as name patterns. */
-export const BROAD_MANAGED_POLICY_PATTERNS: readonly string[] = [
-  "*FullAccess*",
-  "AdministratorAccess*",
-  "PowerUserAccess*",
-];
-
-/** The first of `patterns` that an AWS-managed policy ARN's name matches (case-insensitive), if any. */
-export function broadManagedPolicyMatch(
-  arn: string,
-  patterns: readonly string[] = BROAD_MANAGED_POLICY_PATTERNS,
-): { policy: ManagedPolicyArn; pattern: string } | undefined {
-  const policy = parseAwsManagedPolicyArn(arn);
-  if (!policy) return undefined;
-  const pattern = patterns.find((p) => wildcardMatches(p, policy.name));
-  return pattern === undefined ? undefined : { policy, pattern };
-}
+// AWS-managed policy ARNs are parsed next door; re-exported so one import serves every IAM reader.
+export * from "./managed-policy-arns";

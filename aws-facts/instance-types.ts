@@ -68,6 +68,12 @@ const FIXED_SIZES: Readonly<Record<string, number>> = {
 const METAL_RANK = 1_000;
 
 const CLASS_PATTERN = /^(?<family>[a-z]+)(?<generation>\d+)(?<attributes>[a-z]*(?:-[a-z0-9]+)?)$/;
+/**
+ * The first high-memory generation spells its memory before the generation: `u-6tb1`, `u-12tb1` (memory in TiB,
+ * generation 1), https://docs.aws.amazon.com/ec2/latest/instancetypes/mo.html; later ones follow the usual
+ * grammar (`u7i-12tb`, `u7inh-32tb`).
+ */
+const HIGH_MEMORY_CLASS_PATTERN = /^(?<family>u)-(?<attributes>\d+tb)(?<generation>\d+)$/;
 const SIZE_MULTIPLE_PATTERN = /^(?<multiple>\d+)xlarge$/;
 const METAL_SIZE_PATTERN = /^metal(?:-(?<multiple>\d+)xl)?$/;
 
@@ -108,7 +114,7 @@ export function parseInstanceType(raw: string): InstanceTypeParseResult {
   if (raw !== raw.trim() || raw === "") {
     return {
       ok: false,
-      reason: `"${raw}" is not an instance type: it is empty or has surrounding whitespace`,
+      reason: `"${raw}" cannot be parsed as an instance type: it is empty or has surrounding whitespace`,
     };
   }
   const sagemaker = raw.startsWith("ml.");
@@ -117,22 +123,22 @@ export function parseInstanceType(raw: string): InstanceTypeParseResult {
   if (parts.length !== 2) {
     return {
       ok: false,
-      reason: `"${raw}" is not an instance type: expected <class>.<size> such as m5.large${sagemaker ? "" : " or ml.m5.large"}`,
+      reason: `"${raw}" cannot be parsed as an instance type: expected <class>.<size> such as m5.large${sagemaker ? "" : " or ml.m5.large"}`,
     };
   }
   const [instanceClass, size] = parts as [string, string];
-  const classMatch = CLASS_PATTERN.exec(instanceClass);
+  const classMatch = CLASS_PATTERN.exec(instanceClass) ?? HIGH_MEMORY_CLASS_PATTERN.exec(instanceClass);
   if (!classMatch?.groups) {
     return {
       ok: false,
-      reason: `"${raw}" is not an instance type: "${instanceClass}" is not a family+generation such as m5, g4dn or inf2`,
+      reason: `"${raw}" cannot be parsed as an instance type: "${instanceClass}" is not spelt as a family and generation such as m5, g4dn, inf2 or u-6tb1`,
     };
   }
   const sizeRank = sizeRankOf(size);
   if (sizeRank === undefined) {
     return {
       ok: false,
-      reason: `"${raw}" is not an instance type: "${size}" is not a size (nano … large, xlarge, 2xlarge … 48xlarge, metal)`,
+      reason: `"${raw}" cannot be parsed as an instance type: "${size}" is not spelt as a size (nano … large, xlarge, 2xlarge … 480xlarge, metal, metal-24xl)`,
     };
   }
   const family = classMatch.groups.family!;

@@ -8,12 +8,14 @@
 /** Resource type tokens, keyed `<module><ClassName>` after the `@pulumi/aws` namespace and class. */
 export const AWS_TYPES = {
   appautoscalingPolicy: "aws:appautoscaling/policy:Policy",
+  appautoscalingScheduledAction: "aws:appautoscaling/scheduledAction:ScheduledAction",
   appautoscalingTarget: "aws:appautoscaling/target:Target",
   autoscalingGroup: "aws:autoscaling/group:Group",
   cloudwatchLogGroup: "aws:cloudwatch/logGroup:LogGroup",
   cloudwatchMetricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
   dynamodbTable: "aws:dynamodb/table:Table",
   ebsVolume: "aws:ebs/volume:Volume",
+  ec2DefaultSecurityGroup: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
   ec2Instance: "aws:ec2/instance:Instance",
   ec2LaunchConfiguration: "aws:ec2/launchConfiguration:LaunchConfiguration",
   ec2LaunchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
@@ -50,6 +52,8 @@ export const AWS_TYPES = {
   rdsInstance: "aws:rds/instance:Instance",
   s3AccountPublicAccessBlock: "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock",
   s3Bucket: "aws:s3/bucket:Bucket",
+  s3BucketLogging: "aws:s3/bucketLogging:BucketLogging",
+  s3BucketLoggingV2: "aws:s3/bucketLoggingV2:BucketLoggingV2",
   s3BucketLifecycleConfiguration: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
   s3BucketLifecycleConfigurationV2: "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
   s3BucketObject: "aws:s3/bucketObject:BucketObject",

@@ -2,6 +2,8 @@ import { join } from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { inferenceFunctionPolicy, renderPolicy } from "@ml-platform/aws-facts/iam-policies";
+import { cloudWatchLogsKeyPolicy } from "@ml-platform/aws-facts/resource-policies";
+import { awsContextOutput } from "./lib/aws-context";
 import { createServiceRole } from "./lib/service-role";
 import { componentType, withLegacyTypeAlias } from "./lib/type-token";
 import { throwIfInvalid } from "./lib/validation";
@@ -47,6 +49,8 @@ export class InferenceFunction extends pulumi.ComponentResource {
   readonly function: aws.lambda.Function;
   readonly alias: aws.lambda.Alias;
   readonly logGroup: aws.cloudwatch.LogGroup;
+  /** The log group's KMS key, with `encryptLogs`. */
+  readonly logKey?: aws.kms.Key;
   readonly provisionedConcurrencyConfig?: aws.lambda.ProvisionedConcurrencyConfig;
 
   constructor(name: string, args: InferenceFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -58,13 +62,31 @@ export class InferenceFunction extends pulumi.ComponentResource {
     const codeDirectory = args.codeDirectory ?? DEFAULT_CODE_DIRECTORY;
     const provisioned = args.provisionedConcurrency ?? INFERENCE_FUNCTION_DEFAULTS.provisionedConcurrency;
 
+    const logGroupName = `/aws/lambda/${functionName}`;
+    if (args.encryptLogs ?? INFERENCE_FUNCTION_DEFAULTS.encryptLogs) {
+      this.logKey = new aws.kms.Key(
+        `${name}-logs-key`,
+        {
+          description: `Encrypts the log group ${logGroupName}`,
+          enableKeyRotation: true,
+          deletionWindowInDays: 30,
+          policy: renderPolicy({ ctx: awsContextOutput(this) }, (r) =>
+            cloudWatchLogsKeyPolicy({ ctx: r.ctx, logGroupNames: [logGroupName] }),
+          ),
+          tags,
+        },
+        { parent: this, ...(args.protectLogKey ? { protect: true } : {}) },
+      );
+    }
+
     // Created before the function with the name Lambda would use, so it has retention from the first log line and
     // Lambda never auto-creates an unmanaged, never-expiring group.
     this.logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
       {
-        name: `/aws/lambda/${functionName}`,
+        name: logGroupName,
         retentionInDays: args.logRetentionDays ?? INFERENCE_FUNCTION_DEFAULTS.logRetentionDays,
+        ...(this.logKey ? { kmsKeyId: this.logKey.arn } : {}),
         tags,
       },
       { parent: this },

@@ -94,6 +94,7 @@ const inferenceSchema = z.strictObject({
   allowedImageHosts: z.array(z.string()),
   invokeTimeoutMs: z.number().optional(),
   logRetentionDays: z.number().optional(),
+  encryptLogs: z.boolean().optional(),
   architecture: anyStringAs<FunctionArchitecture>().optional(),
 });
 
@@ -111,6 +112,7 @@ export const STACK_CONFIG_SCHEMAS = {
 /** Every key the program reads, fully qualified. */
 export const STACK_CONFIG_KEYS = [
   "ml-platform:protect",
+  "ml-platform:accessLogs",
   "ml-platform:tags",
   "ml-platform:notebook",
   "ml-platform:trainingHost",
@@ -156,6 +158,8 @@ export interface StackSettings {
   readonly names: ComponentNames;
   /** Protect the stateful resources (bucket, notebook) from deletion. */
   readonly protect: boolean;
+  /** Log every request to the project bucket into an access-log bucket. */
+  readonly accessLogs: boolean;
   /** Tags added to every resource. */
   readonly tags: Readonly<Record<string, string>>;
   readonly notebook: NotebookConfig;
@@ -309,6 +313,7 @@ export function parseStackConfig(
     }
   }
   const protect = parseBoolean(key("protect"), read(key("protect")), issues) ?? stack === "prod";
+  const accessLogs = parseBoolean(key("accessLogs"), read(key("accessLogs")), issues) ?? false;
 
   // Rules: the components' validators, run with the names the program gives the components (their children's
   // physical names derive from them), reported against the config keys.
@@ -362,6 +367,7 @@ export function parseStackConfig(
     namePrefix: projectNamePrefix(project, stack),
     names,
     protect,
+    accessLogs,
     tags,
     notebook: notebook!,
     trainingHost: trainingHost!,

@@ -10,6 +10,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as prettier from "prettier";
 import { allPolicies } from "@ml-platform/policy/policies";
+import { renderCoverageTable } from "./lib/coverage-table";
 import {
   listPolicyConfigStacks,
   policyPackConfigSource,
@@ -164,6 +165,10 @@ export function renderPolicyDocs(
     "**Config.** Every property has a default, which the CLI fills in. Values set in `policy/config/<stack>.json` " +
       "are shown per stack.",
     "",
+    "**Peer packs.** How these rules compare with Pulumi's AWSGuard, Checkov and cdk-nag on the resource types the " +
+      "stacks use, and the peer rules deliberately not adopted (with why): " +
+      "[policy-comparison.md](policy-comparison.md).",
+    "",
     "## Summary",
     "",
     `| Policy | Family | Severity | ${stacks.join(" | ")} | What it checks |`,
@@ -183,6 +188,7 @@ export function renderPolicyDocs(
       lines.push(...renderPolicy(policy, stackConfigs));
     }
   }
+  lines.push(...renderCoverageTable(policies));
   return `${lines.join("\n").trimEnd()}\n`;
 }
 

@@ -52,6 +52,12 @@ export const CostAssumptionsSchema = z
     serverlessPayloadKbPerRequest: count.default(200),
     /** Data stored in each S3 bucket, in GB (S3 Standard). Default 50. */
     bucketStorageGb: count.default(50),
+    /**
+     * Server access logs kept in each bucket that receives them (the `targetBucket` of an aws.s3.BucketLogging),
+     * in GB, instead of bucketStorageGb. Default 1: a log record is a few hundred bytes per request, and the log
+     * bucket's lifecycle rule expires old logs.
+     */
+    accessLogStorageGb: count.default(1),
     /** Log data ingested per month into each CloudWatch log group, in GB. Default 1. */
     logIngestionGbPerMonth: count.default(1),
   })

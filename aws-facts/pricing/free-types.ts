@@ -40,6 +40,10 @@ const FREE_TYPES: Readonly<Record<string, string>> = {
   [AWS_TYPES.s3BucketOwnershipControls]: "a bucket setting",
   [AWS_TYPES.s3BucketLifecycleConfiguration]: "a bucket setting",
   [AWS_TYPES.s3BucketLifecycleConfigurationV2]: "a bucket setting",
+  // "There is no extra charge for enabling server access logging": the delivered log objects are billed as storage
+  // of the log bucket (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html).
+  [AWS_TYPES.s3BucketLogging]: "billed as storage of the log bucket",
+  [AWS_TYPES.s3BucketLoggingV2]: "billed as storage of the log bucket",
   // Deliberately absent: CloudWatch metric alarms cost $0.10 per alarm metric-month at standard resolution
   // (https://aws.amazon.com/cloudwatch/pricing/); the account-wide free tier is not applied to a stack.
 };

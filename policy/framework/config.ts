@@ -3,7 +3,8 @@
  * receives is validated with Ajv against the same schema the pack publishes in GetAnalyzerInfo (and the CLI
  * checks before Configure), so one validator decides what is valid everywhere.
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
+import type Ajv from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { invalidConfigFinding, type PolicyFinding } from "./messages";
 
@@ -62,7 +63,10 @@ const validators = new WeakMap<object, ValidateFunction>();
 function validatorFor(properties: Readonly<Record<string, ConfigProperty>>): ValidateFunction {
   let validate = validators.get(properties);
   if (!validate) {
-    ajv ??= new Ajv({ allErrors: true, strict: false, verbose: true });
+    // Loaded on first use, not at pack start-up (the CLI waits for the pack's port).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const AjvClass = (require("ajv") as { default: typeof Ajv }).default;
+    ajv ??= new AjvClass({ allErrors: true, strict: false, verbose: true });
     validate = ajv.compile({ type: "object", properties, additionalProperties: false });
     validators.set(properties, validate);
   }

@@ -176,14 +176,34 @@ const targetPolicyConfig: ConfigSpec<TargetPolicyConfig> = {
   },
 };
 
-function valueOf(probed: Probe<unknown>): unknown {
-  return probed.known ? probed.value : undefined;
-}
+/** The keys that name a scalable target: a policy covers the target these three identify, and no other. */
+const TARGET_KEYS = ["serviceNamespace", "scalableDimension", "resourceId"] as const;
 
-/** True when `policy` was built from `target` (its inputs or explicit dependsOn reference the target). */
-function dependsOn(policy: PolicyResource, target: PolicyResource): boolean {
-  if (policy.dependencies.some((d) => d.urn === target.urn)) return true;
-  return Object.values(policy.propertyDependencies).some((deps) => deps.some((d) => d.urn === target.urn));
+type Coverage = { readonly covers: true } | { readonly covers: false; readonly unknown?: Probe<unknown> };
+
+/**
+ * Whether `policy` names `target`: each key is equal when both values are known, or when the policy's value was
+ * taken from the target (its property dependency on that key is the target, as in `resourceId:
+ * target.resourceId`). A plain dependency (`dependsOn`, which on a component expands to all its children)
+ * proves nothing. An unknown key that neither decides makes the answer unknown.
+ */
+function policyCoversTarget(
+  policy: PolicyResource,
+  target: PolicyResource,
+  read: (r: PolicyResource, key: string) => Probe<unknown>,
+): Coverage {
+  let unknown: Probe<unknown> | undefined;
+  for (const key of TARGET_KEYS) {
+    const fromTarget = (policy.propertyDependencies[key] ?? []).some((d) => d.urn === target.urn);
+    const mine = read(policy, key);
+    const theirs = read(target, key);
+    if (mine.known && theirs.known) {
+      if (mine.value !== theirs.value) return { covers: false };
+    } else if (!fromTarget) {
+      unknown ??= mine.known ? theirs : mine;
+    }
+  }
+  return unknown ? { covers: false, unknown } : { covers: true };
 }
 
 export const autoscalingSagemakerTargetHasPolicy = defineStackPolicy<TargetPolicyConfig>({
@@ -201,14 +221,14 @@ export const autoscalingSagemakerTargetHasPolicy = defineStackPolicy<TargetPolic
   unknownValues: {
     behaviour: "defer",
     detail:
-      "A policy is matched to its target through its dependencies (resourceId: target.resourceId), so the usual " +
-      "code is checked even when the endpoint name is unknown in preview. When neither a dependency nor known " +
-      "resourceIds decide, the check is deferred to `pulumi up`.",
+      "A policy key taken from the target (resourceId: target.resourceId) matches it even when the endpoint name " +
+      "is unknown in preview. When neither such a property dependency nor known values decide, the check is " +
+      "deferred to `pulumi up`.",
   },
   resourceTypes: [SCALABLE_TARGET_TYPE, SCALING_POLICY_TYPE],
   checks: [
     "targets with `serviceNamespace: sagemaker` and a dimension in `scalableDimensions`",
-    "a policy covers a target when it depends on it, or has the same serviceNamespace, scalableDimension and resourceId",
+    "a policy covers the target it names: the same serviceNamespace, scalableDimension and resourceId, each equal as a known value or taken from the target (`resourceId: target.resourceId`); depending on a target (`dependsOn`, which on a component expands to all its children) covers nothing",
   ],
   config: targetPolicyConfig,
   validateStack: (ctx) => {
@@ -225,40 +245,17 @@ export const autoscalingSagemakerTargetHasPolicy = defineStackPolicy<TargetPolic
       }
       if (namespace.value !== "sagemaker" || !ctx.config.scalableDimensions.includes(String(dimension.value)))
         continue;
-      if (policies.some((p) => dependsOn(p, target))) continue;
-
       const resourceId = read(target, "resourceId");
-      let matched = false;
-      let unknownAlong: Probe<unknown> | undefined = resourceId.known ? undefined : resourceId;
-      for (const policy of policies) {
-        const keys = [
-          read(policy, "serviceNamespace"),
-          read(policy, "scalableDimension"),
-          read(policy, "resourceId"),
-        ];
-        const unknownKey = keys.find((k) => !k.known);
-        if (unknownKey) {
-          unknownAlong ??= unknownKey;
-          continue;
-        }
-        if (
-          resourceId.known &&
-          valueOf(keys[0]) === namespace.value &&
-          valueOf(keys[1]) === dimension.value &&
-          valueOf(keys[2]) === resourceId.value
-        ) {
-          matched = true;
-          break;
-        }
-      }
-      if (matched) continue;
-      if (unknownAlong) {
-        undecided.push(unknownAlong);
+      const answers = policies.map((policy) => policyCoversTarget(policy, target, read));
+      if (answers.some((a) => a.covers)) continue;
+      const unknownAlong = answers.find((a) => !a.covers && a.unknown);
+      if (unknownAlong && !unknownAlong.covers && unknownAlong.unknown) {
+        undecided.push(unknownAlong.unknown);
         continue;
       }
       ctx.report(target, {
         property: "resourceId",
-        problem: `(${String(valueOf(resourceId))}, ${String(dimension.value)}) has no scaling policy, so the variant never scales`,
+        problem: `(${String(resourceId.known ? resourceId.value : "unknown")}, ${String(dimension.value)}) has no scaling policy, so the variant never scales`,
         fix: "add an aws.appautoscaling.Policy with resourceId, scalableDimension and serviceNamespace taken from this target",
       });
     }

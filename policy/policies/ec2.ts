@@ -8,13 +8,31 @@
  */
 import type * as aws from "@pulumi/aws";
 import { defineResourcePolicy, onType, type ResourceRuleContext } from "../framework";
+import { ec2LaunchTemplateInherited } from "./ec2-launch-template";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 const INSTANCE = AWS_TYPES.ec2Instance;
+/** A Spot Instance request takes the same launch arguments as an instance, so it gets the same checks. */
+const SPOT_REQUEST = AWS_TYPES.ec2SpotInstanceRequest;
 const LAUNCH_TEMPLATE = AWS_TYPES.ec2LaunchTemplate;
 const VOLUME = AWS_TYPES.ebsVolume;
 
-type MetadataOptions = { httpEndpoint?: string; httpTokens?: string } | undefined;
+export type MetadataOptions = { httpEndpoint?: string; httpTokens?: string } | undefined;
+
+/**
+ * True when an instance leaves a setting unset and names a launch template, which then supplies it. An unknown
+ * reference still counts as naming one.
+ */
+function leftToTemplate(
+  ctx: ResourceRuleContext<unknown>,
+  setting: () => unknown,
+  template: () => unknown,
+): boolean {
+  const own = ctx.probe("setting", setting);
+  if (!own.known || (own.value !== undefined && own.value !== null)) return false;
+  const named = ctx.probe("launchTemplate", template);
+  return !named.known || (named.value !== undefined && named.value !== null);
+}
 
 function checkMetadataOptions(read: () => MetadataOptions, ctx: ResourceRuleContext<unknown>): void {
   const options = ctx.probeDeep("metadataOptions", read);
@@ -50,13 +68,25 @@ export const ec2Imdsv2Required = defineResourcePolicy({
       'metadataOptions is a literal; an unknown value could leave httpTokens "optional", so it is reported.',
   },
   checks: [
-    '`metadataOptions.httpTokens` is "required" on `aws.ec2.Instance` and `aws.ec2.LaunchTemplate`; unset is ' +
-      "reported (the AWS default allows IMDSv1).",
+    '`metadataOptions.httpTokens` is "required" on `aws.ec2.Instance`, `aws.ec2.SpotInstanceRequest` and ' +
+      "`aws.ec2.LaunchTemplate`; unset is reported (the AWS default allows IMDSv1), unless the instance names a " +
+      "launch template, which `ec2-launch-template-inherited` then judges.",
     '`metadataOptions.httpEndpoint: "disabled"` also passes: no metadata service at all.',
   ],
   rules: [
-    onType<aws.ec2.InstanceArgs>(INSTANCE, (instance, ctx) =>
-      checkMetadataOptions(() => instance.metadataOptions as MetadataOptions, ctx),
+    ...[INSTANCE, SPOT_REQUEST].map((type) =>
+      onType<aws.ec2.InstanceArgs>(type, (instance, ctx) => {
+        // Left to a launch template: ec2-launch-template-inherited judges it with what the template sets.
+        if (
+          leftToTemplate(
+            ctx,
+            () => instance.metadataOptions,
+            () => instance.launchTemplate,
+          )
+        )
+          return;
+        checkMetadataOptions(() => instance.metadataOptions as MetadataOptions, ctx);
+      }),
     ),
     onType<aws.ec2.LaunchTemplateArgs>(LAUNCH_TEMPLATE, (template, ctx) =>
       checkMetadataOptions(() => template.metadataOptions as MetadataOptions, ctx),
@@ -89,7 +119,7 @@ export const ec2EbsEncrypted = defineResourcePolicy({
     detail: "encrypted flags are literals; an unknown value could be false, so it is reported.",
   },
   checks: [
-    "`aws.ec2.Instance`: `rootBlockDevice.encrypted` and every `ebsBlockDevices[].encrypted` are true; an unset " +
+    "`aws.ec2.Instance` and `aws.ec2.SpotInstanceRequest`: `rootBlockDevice.encrypted` and every `ebsBlockDevices[].encrypted` are true; an unset " +
       "rootBlockDevice is reported (the root volume would follow the AMI snapshot, usually unencrypted).",
     '`aws.ec2.LaunchTemplate`: every `blockDeviceMappings[].ebs.encrypted` is "true".',
     "`aws.ebs.Volume`: `encrypted` is true.",
@@ -106,38 +136,40 @@ export const ec2EbsEncrypted = defineResourcePolicy({
     },
   },
   rules: [
-    onType<aws.ec2.InstanceArgs, { accountDefaultEncryption: boolean }>(INSTANCE, (instance, ctx) => {
-      const lenient = ctx.config.accountDefaultEncryption;
-      const root = ctx.probeDeep(
-        "rootBlockDevice",
-        () => instance.rootBlockDevice as { encrypted?: boolean },
-      );
-      if (!root.known) ctx.failClosed(root, "an unknown value could leave the root volume unencrypted");
-      else if (!isTrue(root.value?.encrypted) && !(lenient && root.value?.encrypted === undefined)) {
-        ctx.report({
-          property: "rootBlockDevice.encrypted",
-          problem:
-            root.value === undefined
-              ? "is unset (no rootBlockDevice): the root volume follows the AMI snapshot and is usually unencrypted"
-              : `is ${JSON.stringify(root.value.encrypted ?? null)}: the root volume is unencrypted`,
-          fix: `set rootBlockDevice.encrypted to true (and kmsKeyId to a customer-managed key)`,
+    ...[INSTANCE, SPOT_REQUEST].map((type) =>
+      onType<aws.ec2.InstanceArgs, { accountDefaultEncryption: boolean }>(type, (instance, ctx) => {
+        const lenient = ctx.config.accountDefaultEncryption;
+        const root = ctx.probeDeep(
+          "rootBlockDevice",
+          () => instance.rootBlockDevice as { encrypted?: boolean },
+        );
+        if (!root.known) ctx.failClosed(root, "an unknown value could leave the root volume unencrypted");
+        else if (!isTrue(root.value?.encrypted) && !(lenient && root.value?.encrypted === undefined)) {
+          ctx.report({
+            property: "rootBlockDevice.encrypted",
+            problem:
+              root.value === undefined
+                ? "is unset (no rootBlockDevice): the root volume follows the AMI snapshot and is usually unencrypted"
+                : `is ${JSON.stringify(root.value.encrypted ?? null)}: the root volume is unencrypted`,
+            fix: `set rootBlockDevice.encrypted to true (and kmsKeyId to a customer-managed key)`,
+          });
+        }
+        const devices = ctx.probeDeep(
+          "ebsBlockDevices",
+          () => instance.ebsBlockDevices as { deviceName?: string; encrypted?: boolean }[] | undefined,
+        );
+        if (!devices.known)
+          return ctx.failClosed(devices, "an unknown device list could hold unencrypted volumes");
+        (devices.value ?? []).forEach((device, i) => {
+          if (isTrue(device?.encrypted) || (lenient && device?.encrypted === undefined)) return;
+          ctx.report({
+            property: `ebsBlockDevices[${i}].encrypted`,
+            problem: `is ${JSON.stringify(device?.encrypted ?? null)}: volume ${device?.deviceName ?? i} is unencrypted`,
+            fix: ENCRYPT_FIX,
+          });
         });
-      }
-      const devices = ctx.probeDeep(
-        "ebsBlockDevices",
-        () => instance.ebsBlockDevices as { deviceName?: string; encrypted?: boolean }[] | undefined,
-      );
-      if (!devices.known)
-        return ctx.failClosed(devices, "an unknown device list could hold unencrypted volumes");
-      (devices.value ?? []).forEach((device, i) => {
-        if (isTrue(device?.encrypted) || (lenient && device?.encrypted === undefined)) return;
-        ctx.report({
-          property: `ebsBlockDevices[${i}].encrypted`,
-          problem: `is ${JSON.stringify(device?.encrypted ?? null)}: volume ${device?.deviceName ?? i} is unencrypted`,
-          fix: ENCRYPT_FIX,
-        });
-      });
-    }),
+      }),
+    ),
     onType<aws.ec2.LaunchTemplateArgs, { accountDefaultEncryption: boolean }>(
       LAUNCH_TEMPLATE,
       (template, ctx) => {
@@ -198,39 +230,53 @@ export const ec2NoPublicIp = defineResourcePolicy({
     detail: "associatePublicIpAddress and subnetId presence are literals; an unknown value could be true.",
   },
   checks: [
-    "`aws.ec2.Instance`: `associatePublicIpAddress` is not true; when unset, the instance must name a `subnetId` " +
+    "`aws.ec2.Instance` and `aws.ec2.SpotInstanceRequest`: `associatePublicIpAddress` is not true; when unset, the instance must name a `subnetId` " +
       "(without one it lands in the default VPC, whose subnets assign public IPs).",
     '`aws.ec2.LaunchTemplate`: no `networkInterfaces[].associatePublicIpAddress` of "true".',
   ],
   rules: [
-    onType<aws.ec2.InstanceArgs>(INSTANCE, (instance, ctx) => {
-      const publicIp = ctx.probe("associatePublicIpAddress", () => instance.associatePublicIpAddress);
-      if (!publicIp.known) return ctx.failClosed(publicIp, "an unknown value could be true");
-      if (publicIp.value === true) {
-        ctx.report({
-          property: "associatePublicIpAddress",
-          problem: "is true: the instance is reachable from the internet",
-          fix: "set associatePublicIpAddress to false and use SSM Session Manager for access",
-        });
-        return;
-      }
-      if (publicIp.value === false) return;
-      // The subnet's value may be unknown (created in the same stack); only its presence matters here.
-      const subnet = ctx.probe("subnetId", () => instance.subnetId !== undefined && instance.subnetId !== "");
-      const nics = ctx.probe(
-        "networkInterfaces",
-        () => (instance.networkInterfaces as unknown[] | undefined)?.length,
-      );
-      if (subnet.known && !subnet.value && nics.known && !nics.value) {
-        ctx.report({
-          property: "subnetId",
-          problem:
-            "is unset and associatePublicIpAddress is unset: the instance lands in the default VPC, whose subnets " +
-            "assign public IPs",
-          fix: "set subnetId to a private subnet and associatePublicIpAddress to false",
-        });
-      }
-    }),
+    ...[INSTANCE, SPOT_REQUEST].map((type) =>
+      onType<aws.ec2.InstanceArgs>(type, (instance, ctx) => {
+        const publicIp = ctx.probe("associatePublicIpAddress", () => instance.associatePublicIpAddress);
+        if (!publicIp.known) return ctx.failClosed(publicIp, "an unknown value could be true");
+        if (publicIp.value === true) {
+          ctx.report({
+            property: "associatePublicIpAddress",
+            problem: "is true: the instance is reachable from the internet",
+            fix: "set associatePublicIpAddress to false and use SSM Session Manager for access",
+          });
+          return;
+        }
+        if (publicIp.value === false) return;
+        // Network placement left to a launch template: ec2-launch-template-inherited judges the template.
+        if (
+          leftToTemplate(
+            ctx,
+            () => instance.subnetId ?? instance.networkInterfaces,
+            () => instance.launchTemplate,
+          )
+        )
+          return;
+        // The subnet's value may be unknown (created in the same stack); only its presence matters here.
+        const subnet = ctx.probe(
+          "subnetId",
+          () => instance.subnetId !== undefined && instance.subnetId !== "",
+        );
+        const nics = ctx.probe(
+          "networkInterfaces",
+          () => (instance.networkInterfaces as unknown[] | undefined)?.length,
+        );
+        if (subnet.known && !subnet.value && nics.known && !nics.value) {
+          ctx.report({
+            property: "subnetId",
+            problem:
+              "is unset and associatePublicIpAddress is unset: the instance lands in the default VPC, whose subnets " +
+              "assign public IPs",
+            fix: "set subnetId to a private subnet and associatePublicIpAddress to false",
+          });
+        }
+      }),
+    ),
     onType<aws.ec2.LaunchTemplateArgs>(LAUNCH_TEMPLATE, (template, ctx) => {
       const nics = ctx.probeDeep(
         "networkInterfaces",
@@ -250,4 +296,4 @@ export const ec2NoPublicIp = defineResourcePolicy({
 });
 
 /** EC2 hardening, advisory by default (mandatory in policy/config/prod.json). */
-export const ec2Policies = [ec2Imdsv2Required, ec2EbsEncrypted, ec2NoPublicIp];
+export const ec2Policies = [ec2Imdsv2Required, ec2LaunchTemplateInherited, ec2EbsEncrypted, ec2NoPublicIp];

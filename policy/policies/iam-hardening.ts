@@ -7,13 +7,20 @@
  * `"iam:Pass*"`, `"iam:*"`, NotAction, a single statement or an array, a JSON string or an object all count.
  */
 import {
-  parseIamDocument,
-  isUnboundedResource,
-  statementsGranting,
-  type IamDocument,
-  type IamStatement,
-} from "@ml-platform/aws-facts/iam-document";
-import { defineResourcePolicy, type ResourceRuleContext, type TypedRule } from "../framework";
+  ARN_SHAPES,
+  coveredShape,
+  newCoverageBudget,
+  SERVICE_WIDE_SHAPES,
+  type CoverageBudget,
+} from "@ml-platform/aws-facts/arn-shapes";
+import { statementsGranting, type IamDocument, type IamStatement } from "@ml-platform/aws-facts/iam-document";
+import {
+  defineResourcePolicy,
+  type ResourceRuleContext,
+  type TypedRule,
+  type UnknownProbe,
+} from "../framework";
+import { readDocument } from "./iam-document-reader";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 /** Where identity-policy documents live: resource type → how to list (property path, document) pairs. */
@@ -38,10 +45,11 @@ const DOCUMENT_SOURCES: Readonly<
 export const IAM_DOCUMENT_TYPES = Object.keys(DOCUMENT_SOURCES);
 
 /**
- * Builds one rule per document-carrying type that calls `check` for each parsed document. An unknown document
- * (built from other resources' outputs, e.g. an endpoint ARN) defers: the runtime reports the policy as not run
- * during preview, and `pulumi up` checks the real document. Unparseable documents are skipped here; the must-have
- * iam rules report them.
+ * Builds one rule per document-carrying type that calls `check` for each parsed document. A document unknown as
+ * a whole (built from other resources' outputs, e.g. an endpoint ARN) defers: the runtime reports the policy as
+ * not run during preview, and `pulumi up` checks the real document. In a partly unknown object document the known
+ * statements are checked first, and a known violation is reported before the rest defers. Unparseable documents
+ * are skipped here; the must-have iam rules report them.
  */
 export function onIamDocuments<C>(
   check: (document: IamDocument, property: string, ctx: ResourceRuleContext<C>) => void,
@@ -51,13 +59,18 @@ export function onIamDocuments<C>(
     check: (props: any, ctx: ResourceRuleContext<C>) => {
       const sources = ctx.probe("inlinePolicies", () => DOCUMENT_SOURCES[type](props));
       if (!sources.known) return ctx.defer(sources);
+      let undecided: UnknownProbe | undefined;
       for (const source of sources.value) {
-        const raw = ctx.probeDeep(source.property, source.read);
-        if (!raw.known) return ctx.defer(raw);
-        if (raw.value === undefined || raw.value === null || raw.value === "") continue;
-        const parsed = parseIamDocument(raw.value);
-        if (parsed.ok) check(parsed.document, source.property, ctx);
+        const reading = readDocument(ctx, source.property, source.read);
+        if (reading.kind === "unknown") undecided ??= reading.unknown;
+        else if (reading.kind === "known" && reading.parsed.ok) {
+          check(reading.parsed.document, source.property, ctx);
+        } else if (reading.kind === "partial") {
+          check(reading.document, source.property, ctx);
+          undecided ??= reading.partial[0]?.unknown;
+        }
       }
+      if (undecided) ctx.defer(undecided);
     },
   }));
 }
@@ -69,10 +82,13 @@ export function statementPath(property: string, statement: IamStatement, documen
     : `${property} Statement`;
 }
 
-/** True for an IAM role ARN pattern that names no role: `arn:aws:iam::123456789012:role/*`, `...:role/*` paths. */
-function isAnyRolePattern(resource: string): boolean {
-  const match = /^arn:[^:]*:iam::[^:]*:role\/(.*)$/i.exec(resource.trim());
-  return match !== null && /^[*?/]*$/.test(match[1]) && match[1].includes("*");
+/**
+ * True for a resource pattern that covers every role of an account, however spelt: `role/*`, `*`,
+ * `arn:aws:iam::123456789012:*`, `arn:aws:iam::*ole/*`, `arn:aws:iam::123456789012:r?le/*` (IAM globs match
+ * `/` and `:` too). Role paths (`role/service-role/*`) and name prefixes (`role/app-*`) are bounded.
+ */
+function coversEveryRole(resource: string, budget: CoverageBudget): boolean {
+  return coveredShape(resource, [ARN_SHAPES.iamRole, ...SERVICE_WIDE_SHAPES], budget).shape !== undefined;
 }
 
 export const iamNoPassroleWildcard = defineResourcePolicy({
@@ -95,15 +111,17 @@ export const iamNoPassroleWildcard = defineResourcePolicy({
   checks: [
     "Documents in `aws.iam.Policy`, `RolePolicy`, `UserPolicy`, `GroupPolicy` and `Role.inlinePolicies`.",
     "An Allow statement whose Action (or NotAction complement) covers `iam:PassRole` — `iam:PassRole`, " +
-      "`iam:Pass*`, `iam:*`, `*`, any case — on `*`, `arn:aws:iam::<account>:role/*`, any service-wide ARN, or " +
-      "NotResource.",
+      "`iam:Pass*`, `iam:*`, `*`, any case — on any pattern that covers every role of an account however it is " +
+      "spelt (`role/*`, `arn:aws:iam::<account>:*`, `arn:aws:iam::*ole/*`: IAM's `*` and `?` match `/` and `:`), " +
+      "any service-wide ARN, or NotResource.",
   ],
   rules: onIamDocuments((document, property, ctx) => {
+    const budget = newCoverageBudget();
     for (const statement of statementsGranting(document, "iam:PassRole")) {
       const where = statementPath(property, statement, document);
       const broad = statement.hasNotResource
         ? `NotResource ${JSON.stringify(statement.notResources)}`
-        : statement.resources.find((r) => isUnboundedResource(r) || isAnyRolePattern(r));
+        : statement.resources.find((r) => coversEveryRole(r, budget));
       if (broad === undefined) continue;
       ctx.report({
         property: where,

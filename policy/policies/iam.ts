@@ -7,10 +7,12 @@ import {
   BROAD_MANAGED_POLICY_PATTERNS,
   broadManagedPolicyMatch,
   incompleteGrantReason,
-  parseIamDocument,
+  isServiceWideAction,
+  isUnboundedResource,
   wildcardGrants,
-  type IamStatement,
+  type IamDocument,
 } from "@ml-platform/aws-facts/iam-document";
+import { element, readDocument, stringsOf, type PartlyUnknownStatement } from "./iam-document-reader";
 import {
   defineResourcePolicy,
   onType,
@@ -18,6 +20,7 @@ import {
   type PlatformPolicy,
   type Probe,
   type ResourceRuleContext,
+  type UnknownProbe,
 } from "../framework";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
@@ -217,46 +220,122 @@ const WILDCARD_FIX =
   "list the specific actions (e.g. s3:GetObject) on specific resource ARNs (e.g. arn:aws:s3:::model-bucket/*); " +
   "use Deny or a permissions boundary for guardrails, not Allow with NotAction";
 
-/**
- * Checks one identity-policy document. An unknown document (built from other resources' ARNs with
- * pulumi.jsonStringify or getPolicyDocument) defers to `pulumi up`; a malformed one is a violation.
- */
-function checkDocument(ctx: WildcardContext, property: string, read: () => unknown): void {
-  const document = ctx.probeDeep(property, read);
-  if (!document.known) ctx.defer(document);
-  if (document.value === undefined || document.value === null) return;
-  const parsed = parseIamDocument(document.value);
-  if (!parsed.ok) {
-    ctx.report({
-      property,
-      problem: `is not a valid IAM policy document (${parsed.reason}), so its grants cannot be verified`,
-      fix: "provide a JSON policy document with Version and Statement (aws.iam.getPolicyDocument builds one)",
-    });
-    return;
-  }
-  const arrayForm = parsed.document.statementArray;
-  const statementPath = (statement: IamStatement) => {
-    const where = arrayForm ? `Statement[${statement.index}]` : "Statement";
-    return `${property} ${where}${statement.sid ? ` (Sid "${statement.sid}")` : ""}`;
-  };
-  for (const statement of parsed.document.statements) {
+/** How a message points at a statement: `policy Statement[2] (Sid "x")`. */
+function statementPath(
+  property: string,
+  arrayForm: boolean,
+  statement: { index: number; sid?: string },
+): string {
+  const where = arrayForm ? `Statement[${statement.index}]` : "Statement";
+  return `${property} ${where}${statement.sid ? ` (Sid "${statement.sid}")` : ""}`;
+}
+
+function reportMalformed(ctx: WildcardContext, property: string, reason: string): void {
+  ctx.report({
+    property,
+    problem: `is not a valid IAM policy document (${reason}), so its grants cannot be verified`,
+    fix: "provide a JSON policy document with Version and Statement (aws.iam.getPolicyDocument builds one)",
+  });
+}
+
+/** Reports incomplete Allow statements and wildcard grants among known statements. */
+function checkStatements(ctx: WildcardContext, property: string, document: IamDocument): void {
+  for (const statement of document.statements) {
     const incomplete = incompleteGrantReason(statement);
     if (!incomplete) continue;
     ctx.report({
-      property: statementPath(statement),
+      property: statementPath(property, document.statementArray, statement),
       problem: `is an Allow that ${incomplete}, which IAM rejects in an identity policy, so its grants cannot be verified`,
       fix: "give every Allow statement an Action list and a Resource list",
     });
   }
   // An identity policy: a Principal there is invalid and does not turn an Allow into a trust statement.
-  for (const grant of wildcardGrants(parsed.document, { identityPolicy: true })) {
+  for (const grant of wildcardGrants(document, { identityPolicy: true })) {
     ctx.report({
-      property: statementPath(grant.statement),
+      property: statementPath(property, document.statementArray, grant.statement),
       problem: `allows ${grant.reason}, which is FullAccess in effect`,
       fix: WILDCARD_FIX,
     });
   }
 }
+
+/**
+ * What a statement with unknown parts amounts to: `clean` when a known part already rules out a wildcard grant
+ * (Effect Deny, a named action list, a bounded resource list), `grant` when the known parts make it one,
+ * `undecided` when the verdict depends on an unknown part.
+ */
+function partialVerdict(statement: PartlyUnknownStatement): "clean" | "grant" | "undecided" {
+  const effect = element(statement, "Effect");
+  if (effect.state === "known" && String(effect.value).trim().toLowerCase() === "deny") return "clean";
+  const notAction = element(statement, "NotAction");
+  const action = element(statement, "Action");
+  let wideAction: boolean | undefined = notAction.state !== "absent" ? true : undefined;
+  if (wideAction === undefined && action.state === "known") {
+    const actions = stringsOf(action.value);
+    if (actions && !actions.some(isServiceWideAction)) return "clean";
+    wideAction = actions !== undefined;
+  }
+  const notResource = element(statement, "NotResource");
+  const resource = element(statement, "Resource");
+  let unbounded: boolean | undefined = notResource.state !== "absent" ? true : undefined;
+  if (unbounded === undefined && resource.state === "known") {
+    const resources = stringsOf(resource.value);
+    if (resources && !resources.some((r) => isUnboundedResource(r))) return "clean";
+    unbounded = resources !== undefined;
+  }
+  const allow = effect.state === "known" && String(effect.value).trim().toLowerCase() === "allow";
+  return allow && wideAction === true && unbounded === true ? "grant" : "undecided";
+}
+
+/**
+ * Checks one identity-policy document. A document unknown as a whole (a JSON string built with
+ * pulumi.jsonStringify from other resources' ARNs) is returned for the caller to defer on; in a document built as
+ * an object, known statements are checked and a known violation reported, and only a statement whose verdict
+ * depends on an unknown part is deferred. A malformed document is a violation.
+ */
+function checkDocument(
+  ctx: WildcardContext,
+  property: string,
+  read: () => unknown,
+): UnknownProbe | undefined {
+  const reading = readDocument(ctx, property, read);
+  switch (reading.kind) {
+    case "absent":
+      return undefined;
+    case "unknown":
+      return reading.unknown;
+    case "known":
+      if (!reading.parsed.ok) reportMalformed(ctx, property, reading.parsed.reason);
+      else checkStatements(ctx, property, reading.parsed.document);
+      return undefined;
+    case "partial": {
+      if (reading.malformed) reportMalformed(ctx, property, reading.malformed);
+      checkStatements(ctx, property, reading.document);
+      let undecided: UnknownProbe | undefined;
+      for (const statement of reading.partial) {
+        const verdict = partialVerdict(statement);
+        if (verdict === "undecided") undecided ??= statement.unknown;
+        if (verdict !== "grant") continue;
+        ctx.report({
+          property: statementPath(property, true, statement),
+          problem:
+            "allows a service-wide action on every resource (some of its other elements are unknown during " +
+            "preview), which is FullAccess in effect",
+          fix: WILDCARD_FIX,
+        });
+      }
+      return undecided;
+    }
+  }
+}
+
+/** Resources whose `policy` input is an identity-policy document. */
+const DOCUMENT_TYPES = [
+  AWS_TYPES.iamPolicy,
+  AWS_TYPES.iamRolePolicy,
+  AWS_TYPES.iamUserPolicy,
+  AWS_TYPES.iamGroupPolicy,
+] as const;
 
 export const iamNoWildcardPermissions = defineResourcePolicy({
   name: "iam-no-wildcard-permissions",
@@ -274,8 +353,10 @@ export const iamNoWildcardPermissions = defineResourcePolicy({
     behaviour: "defer",
     detail:
       "Documents usually embed ARNs of resources created in the same update, so they are unknown during a first " +
-      "preview; the check is deferred and runs on the known document during `pulumi up`. A document that is " +
-      "known but malformed is a violation.",
+      "preview. A document built as an object is checked statement by statement: known statements (and a " +
+      "statement whose known Action or Resource already decides) are checked in preview and a known violation " +
+      "reported at the normal level; only a statement whose verdict depends on an unknown part is deferred to " +
+      "`pulumi up`. A document unknown as a whole (a JSON string) is deferred. A malformed document is a violation.",
   },
   checks: [
     "`aws.iam.Policy`, `RolePolicy`, `UserPolicy`, `GroupPolicy` `policy`, and `aws.iam.Role` `inlinePolicies[].policy`",
@@ -283,19 +364,15 @@ export const iamNoWildcardPermissions = defineResourcePolicy({
     "Allow + (`*` | `<service>:*` | NotAction) + (`*` | service-wide ARN such as `arn:aws:s3:::*` | NotResource)",
     "`NotAction: []` / `NotResource: []` read as every action / every resource; a Principal in an identity policy (invalid there) does not exempt a statement",
     "malformed documents, and Allow statements without Action/NotAction or Resource/NotResource, are reported, never skipped",
+    "resource patterns are read by what they cover, not by spelling: IAM's `*` and `?` also match `/` and `:`, so `a*`, `*:*:*` and `arn:aws:iam::123456789012:*` are every resource too; a pattern too long or too wild to decide is read as every resource",
+    "matching is linear (no regular expressions built from input) and bounded per document: a document larger than IAM accepts (over 40,960 characters or 1,000 statements) is reported as too large to check",
   ],
   rules: [
-    onType<aws.iam.PolicyArgs>(AWS_TYPES.iamPolicy, (policy, ctx) =>
-      checkDocument(ctx, "policy", () => policy.policy),
-    ),
-    onType<aws.iam.RolePolicyArgs>(AWS_TYPES.iamRolePolicy, (policy, ctx) =>
-      checkDocument(ctx, "policy", () => policy.policy),
-    ),
-    onType<aws.iam.UserPolicyArgs>(AWS_TYPES.iamUserPolicy, (policy, ctx) =>
-      checkDocument(ctx, "policy", () => policy.policy),
-    ),
-    onType<aws.iam.GroupPolicyArgs>(AWS_TYPES.iamGroupPolicy, (policy, ctx) =>
-      checkDocument(ctx, "policy", () => policy.policy),
+    ...DOCUMENT_TYPES.map((type) =>
+      onType<{ policy: unknown }>(type, (policy, ctx) => {
+        const undecided = checkDocument(ctx, "policy", () => policy.policy);
+        if (undecided) ctx.defer(undecided);
+      }),
     ),
     onType<aws.iam.RoleArgs>(AWS_TYPES.iamRole, (role, ctx) => {
       const inline = ctx.probe("inlinePolicies", () => role.inlinePolicies);
@@ -303,15 +380,12 @@ export const iamNoWildcardPermissions = defineResourcePolicy({
       const list = inline.value;
       if (!Array.isArray(list)) return;
       // Check every known document first, so one unknown document does not hide a wildcard in another.
-      const deferred: Probe<unknown>[] = [];
+      let undecided: UnknownProbe | undefined;
       for (let i = 0; i < list.length; i++) {
-        const property = `inlinePolicies[${i}].policy`;
-        const document = ctx.probeDeep(property, () => list[i]?.policy);
-        if (!document.known) deferred.push(document);
-        else checkDocument(ctx, property, () => document.value);
+        const unknownPart = checkDocument(ctx, `inlinePolicies[${i}].policy`, () => list[i]?.policy);
+        undecided ??= unknownPart;
       }
-      const first = deferred[0];
-      if (first && !first.known) ctx.defer(first);
+      if (undecided) ctx.defer(undecided);
     }),
   ],
 });

@@ -2,7 +2,7 @@
  * Instance-size caps for every compute surface of the platform, all read through the one instance-type parser
  * (aws-facts/instance-types.ts) that the components use to validate their arguments, so the program and its
  * guardrails agree on what `ml.g4dn.xlarge` means. One policy per surface, so each has its own thresholds, level
- * and exemptions; plus a cap on how far a SageMaker variant may scale out.
+ * and exemptions; plus a cap on how far a SageMaker variant may scale out (./max-capacity.ts).
  */
 import type * as aws from "@pulumi/aws";
 import { parseInstanceType, sizeRankOf, type InstanceType } from "@ml-platform/aws-facts/instance-types";
@@ -14,6 +14,7 @@ import {
   type ResourceRuleContext,
 } from "../framework";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
+import { endpointMaxCapacity } from "./max-capacity";
 
 /** Thresholds for one surface. */
 export interface InstanceSizeConfig {
@@ -108,8 +109,8 @@ function checkInstanceType(
   if (!parsed.ok) {
     ctx.report({
       property,
-      problem: `cannot be parsed: ${parsed.reason}`,
-      fix: "use a valid instance type such as m5.large (EC2) or ml.m5.large (SageMaker)",
+      problem: `is unparseable, so its size and family cannot be checked: ${parsed.reason}`,
+      fix: "spell the instance type as AWS lists it, such as m5.large (EC2) or ml.m5.large (SageMaker)",
     });
     return;
   }
@@ -307,99 +308,6 @@ export const instanceSizeEndpoint = defineResourcePolicy<InstanceSizeConfig>({
       (config, ctx) => {
         checkVariants(ctx, "productionVariants", () => config.productionVariants);
         checkVariants(ctx, "shadowProductionVariants", () => config.shadowProductionVariants);
-      },
-    ),
-  ],
-});
-
-// ------------------------------------------------------------------------------------------------------------------
-// endpoint-max-capacity
-
-interface MaxCapacityConfig {
-  maxCapacity: number;
-}
-
-type CapacityContext = ResourceRuleContext<MaxCapacityConfig>;
-
-function checkCount(ctx: CapacityContext, property: string, read: () => unknown, what: string): void {
-  const count = ctx.probe(property, read);
-  if (!count.known) return ctx.failClosed(count, `an unknown ${what} could exceed the cap`);
-  if (typeof count.value === "number" && count.value > ctx.config.maxCapacity) {
-    ctx.report({
-      property,
-      problem: `is ${count.value}, above the cap of ${ctx.config.maxCapacity} instances per variant`,
-      fix: `set it to at most ${ctx.config.maxCapacity}, or raise maxCapacity in the policy config`,
-    });
-  }
-}
-
-export const endpointMaxCapacity = defineResourcePolicy<MaxCapacityConfig>({
-  name: "endpoint-max-capacity",
-  family: "instance-size",
-  description:
-    "A SageMaker variant may not scale beyond the configured number of instances: scalable-target maxCapacity, " +
-    "initialInstanceCount and managed instance scaling are capped.",
-  severity: "medium",
-  enforcementLevel: "mandatory",
-  remediationSteps:
-    "Lower maxCapacity on the aws.appautoscaling.Target (and initialInstanceCount / managedInstanceScaling." +
-    "maxInstanceCount on the variant), or raise the cap for the environment in policy/config/<stack>.json.",
-  unknownValues: {
-    behaviour: "fail-closed",
-    detail:
-      "Capacities are literals or stack config; an unknown one could be any number, so it is reported. An unknown " +
-      "serviceNamespace or scalableDimension defers (it decides whether the target is a SageMaker variant at all).",
-  },
-  checks: [
-    "`aws.appautoscaling.Target` with `serviceNamespace: sagemaker` and `scalableDimension: sagemaker:variant:DesiredInstanceCount`: `maxCapacity` ≤ cap",
-    "`aws.sagemaker.EndpointConfiguration` variants: `initialInstanceCount` and `managedInstanceScaling.maxInstanceCount` ≤ cap",
-  ],
-  config: {
-    maxCapacity: {
-      type: "integer",
-      minimum: 1,
-      default: 4,
-      description: "Most instances one SageMaker variant may scale to.",
-    },
-  },
-  rules: [
-    onType<aws.appautoscaling.TargetArgs, MaxCapacityConfig>(
-      AWS_TYPES.appautoscalingTarget,
-      (target, ctx) => {
-        const namespace = ctx.probe("serviceNamespace", () => target.serviceNamespace);
-        if (!namespace.known) return ctx.defer(namespace);
-        const dimension = ctx.probe("scalableDimension", () => target.scalableDimension);
-        if (!dimension.known) return ctx.defer(dimension);
-        if (namespace.value !== "sagemaker" || dimension.value !== "sagemaker:variant:DesiredInstanceCount")
-          return;
-        checkCount(ctx, "maxCapacity", () => target.maxCapacity, "maxCapacity");
-      },
-    ),
-    onType<aws.sagemaker.EndpointConfigurationArgs, MaxCapacityConfig>(
-      AWS_TYPES.sagemakerEndpointConfiguration,
-      (config, ctx) => {
-        for (const key of ["productionVariants", "shadowProductionVariants"] as const) {
-          const variants = ctx.probe(key, () => config[key]);
-          if (!variants.known) return ctx.failClosed(variants, "unknown variants could exceed the cap");
-          const list = (variants.value ?? []) as {
-            initialInstanceCount?: number;
-            managedInstanceScaling?: { maxInstanceCount?: number };
-          }[];
-          list.forEach((_, i) => {
-            checkCount(
-              ctx,
-              `${key}[${i}].initialInstanceCount`,
-              () => list[i]?.initialInstanceCount,
-              "count",
-            );
-            checkCount(
-              ctx,
-              `${key}[${i}].managedInstanceScaling.maxInstanceCount`,
-              () => list[i]?.managedInstanceScaling?.maxInstanceCount,
-              "count",
-            );
-          });
-        }
       },
     ),
   ],

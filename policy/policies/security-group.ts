@@ -102,7 +102,7 @@ export const sgNoPublicIngress = defineResourcePolicy<Config>({
       "or a prefix list instead of a computed CIDR.",
   },
   checks: [
-    "`aws.ec2.SecurityGroup`: every inline `ingress[].cidrBlocks` and `ingress[].ipv6CidrBlocks`.",
+    "`aws.ec2.SecurityGroup` and `aws.ec2.DefaultSecurityGroup`: every inline `ingress[].cidrBlocks` and `ingress[].ipv6CidrBlocks`.",
     '`aws.ec2.SecurityGroupRule` with `type: "ingress"`: `cidrBlocks` and `ipv6CidrBlocks`.',
     "`aws.vpc.SecurityGroupIngressRule`: `cidrIpv4` and `cidrIpv6`.",
     "A CIDR is public when its prefix length is 0, whatever the address part (AWS accepts `1.2.3.4/0`), and when " +
@@ -120,15 +120,18 @@ export const sgNoPublicIngress = defineResourcePolicy<Config>({
     },
   },
   rules: [
-    onType<aws.ec2.SecurityGroupArgs, Config>(AWS_TYPES.ec2SecurityGroup, (sg, ctx) => {
-      const ingress = ctx.probeDeep("ingress", () => sg.ingress as Record<string, unknown>[] | undefined);
-      if (!ingress.known) return ctx.failClosed(ingress, "an unknown rule could admit 0.0.0.0/0");
-      (ingress.value ?? []).forEach((rule, i) => {
-        const range = rule as unknown as PortRange;
-        checkCidrList(`ingress[${i}].cidrBlocks`, rule?.cidrBlocks, range, ctx);
-        checkCidrList(`ingress[${i}].ipv6CidrBlocks`, rule?.ipv6CidrBlocks, range, ctx);
-      });
-    }),
+    // The VPC's default group carries inline ingress rules with the same shape as any other group.
+    ...[AWS_TYPES.ec2SecurityGroup, AWS_TYPES.ec2DefaultSecurityGroup].map((type) =>
+      onType<aws.ec2.SecurityGroupArgs | aws.ec2.DefaultSecurityGroupArgs, Config>(type, (sg, ctx) => {
+        const ingress = ctx.probeDeep("ingress", () => sg.ingress as Record<string, unknown>[] | undefined);
+        if (!ingress.known) return ctx.failClosed(ingress, "an unknown rule could admit 0.0.0.0/0");
+        (ingress.value ?? []).forEach((rule, i) => {
+          const range = rule as unknown as PortRange;
+          checkCidrList(`ingress[${i}].cidrBlocks`, rule?.cidrBlocks, range, ctx);
+          checkCidrList(`ingress[${i}].ipv6CidrBlocks`, rule?.ipv6CidrBlocks, range, ctx);
+        });
+      }),
+    ),
     onType<aws.ec2.SecurityGroupRuleArgs, Config>(AWS_TYPES.ec2SecurityGroupRule, (rule, ctx) => {
       const type = ctx.probe("type", () => rule.type);
       if (!type.known) return ctx.failClosed(type, "an unknown rule type could be ingress");

@@ -1,19 +1,20 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import {
-  broadManagedPolicyMatch,
   grantsAction,
   incompleteGrantReason,
   isServiceWideAction,
   isUnboundedResource,
   isWildcardGrant,
-  parseAwsManagedPolicyArn,
   parseIamDocument,
   resourcesFor,
   wildcardGrants,
   wildcardMatches,
+  MAX_DOCUMENT_CHARACTERS,
+  MAX_STATEMENTS,
   type IamDocument,
 } from "@ml-platform/aws-facts/iam-document";
+import { newCoverageBudget } from "@ml-platform/aws-facts/arn-shapes";
 
 function parsed(input: unknown): IamDocument {
   const result = parseIamDocument(input);
@@ -139,7 +140,20 @@ describe("aws-facts/iam-document", () => {
     });
 
     it("recognises service-wide actions", () => {
-      for (const p of ["*", "*:*", "s3:*", "S3:*", "sagemaker:**", "s3:?*", "s3*", "iam:*"])
+      for (const p of [
+        "*",
+        "*:*",
+        "s3:*",
+        "S3:*",
+        "sagemaker:**",
+        "s3:?*",
+        "s3*",
+        "iam:*",
+        "s?:*",
+        "*3:*",
+        "s3:*?",
+        "?3:*",
+      ])
         assert.ok(isServiceWideAction(p), p);
       for (const p of ["s3:Get*", "s3:GetObject", "sagemaker:InvokeEndpoint", "iam:*Policy"])
         assert.ok(!isServiceWideAction(p), p);
@@ -154,6 +168,16 @@ describe("aws-facts/iam-document", () => {
         "arn:aws:s3:::*",
         "arn:aws:s3:::*/*",
         "arn:aws-cn:sagemaker:*:*:*",
+        // Globs match "/" and ":" too, so these reach every resource however they are spelt.
+        "a*",
+        "arn*",
+        "ar?:aws:s3:::*",
+        "arn:aws:iam::123456789012:*",
+        "arn:aws:iam::*",
+        "arn:aws:sagemaker:us-east-1:123456789012:*",
+        "arn:aws:s3:::??*",
+        "arn:aws:s3:::*?/*",
+        "arn:aws:s3:*",
       ]) {
         assert.ok(isUnboundedResource(p), p);
       }
@@ -165,6 +189,34 @@ describe("aws-facts/iam-document", () => {
       ]) {
         assert.ok(!isUnboundedResource(p), p);
       }
+    });
+  });
+
+  describe("bounded work", () => {
+    it("refuses a document larger than IAM accepts, naming the size", () => {
+      // Empty statements: the count is checked before any statement is read.
+      const statements = Array.from({ length: MAX_STATEMENTS + 1 }, () => ({}));
+      const many = parseIamDocument({ Version: "2012-10-17", Statement: statements });
+      assert.ok(!many.ok && /too large to check \(1001 statements/.test(many.reason), JSON.stringify(many));
+      const long = parseIamDocument(
+        JSON.stringify({
+          Statement: { Effect: "Allow", Action: "a:b", Resource: "x".repeat(MAX_DOCUMENT_CHARACTERS) },
+        }),
+      );
+      assert.ok(!long.ok && /too large to check \(\d+ characters/.test(long.reason));
+    });
+
+    it("reads a document of hostile patterns within one budget, and reads what it cannot decide as unbounded", () => {
+      const hostile = Array.from({ length: 200 }, (_, i) => ({
+        Effect: "Allow",
+        Action: "s3:*",
+        Resource: `arn:aws:s3:::*a${"?".repeat(15)}${i}`,
+      }));
+      const budget = newCoverageBudget();
+      const grants = wildcardGrants(parsed({ Statement: hostile }), { coverageBudget: budget });
+      assert.equal(budget.remaining, 0);
+      assert.equal(grants.length, 200, "every undecided pattern is reported");
+      assert.match(grants[199].reason, /too complex to check, so read as every resource/);
     });
   });
 
@@ -340,51 +392,6 @@ describe("aws-facts/iam-document", () => {
         ),
         { numRuns: 300 },
       );
-    });
-  });
-
-  describe("managed policy ARNs", () => {
-    it("parses AWS-managed ARNs in every partition and under paths", () => {
-      assert.deepEqual(
-        parseAwsManagedPolicyArn("arn:aws-us-gov:iam::aws:policy/service-role/AmazonSageMakerFullAccess"),
-        {
-          partition: "aws-us-gov",
-          path: "service-role/",
-          name: "AmazonSageMakerFullAccess",
-        },
-      );
-      assert.equal(
-        parseAwsManagedPolicyArn("arn:aws-cn:iam::aws:policy/AdministratorAccess")?.partition,
-        "aws-cn",
-      );
-      assert.equal(
-        parseAwsManagedPolicyArn("arn:aws:iam::123456789012:policy/AdministratorAccess"),
-        undefined,
-      );
-      assert.equal(parseAwsManagedPolicyArn("AdministratorAccess"), undefined);
-    });
-
-    it("matches the broad managed policies only", () => {
-      for (const name of [
-        "AdministratorAccess",
-        "AdministratorAccess-Amplify",
-        "PowerUserAccess",
-        "IAMFullAccess",
-        "AmazonSageMakerFullAccess",
-        "AmazonS3FullAccess",
-        "AWSLambda_FullAccess",
-        "AmazonDynamoDBFullAccesswithDataPipeline",
-        "job-function/SystemAdministrator/../AmazonEC2FullAccess",
-      ]) {
-        assert.ok(broadManagedPolicyMatch(`arn:aws:iam::aws:policy/${name}`), name);
-      }
-      for (const name of [
-        "AmazonS3ReadOnlyAccess",
-        "AmazonSSMManagedInstanceCore",
-        "service-role/AWSLambdaBasicExecutionRole",
-      ]) {
-        assert.equal(broadManagedPolicyMatch(`arn:aws:iam::aws:policy/${name}`), undefined, name);
-      }
     });
   });
 });

@@ -71,14 +71,53 @@ describe("aws-facts/instance-types", () => {
     "ML.M5.LARGE",
     "ml.m5.large.x",
     "m5.1xlarge",
-    "u-6tb1.metal",
+    "u-6tb.metal",
+    "u6tb1.metal",
   ]) {
     it(`reports ${JSON.stringify(raw)} as unparseable with a reason`, () => {
       const result = parseInstanceType(raw);
       assert.equal(result.ok, false);
-      if (!result.ok) assert.match(result.reason, /is not an instance type/);
+      if (!result.ok) assert.match(result.reason, /cannot be parsed as an instance type/);
     });
   }
+
+  // Real types whose spelling departs from the common pattern, from the EC2 instance type lists
+  // (https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-types.html, mo.html for high memory).
+  for (const [raw, family, size] of [
+    ["u-3tb1.56xlarge", "u", "56xlarge"],
+    ["u-6tb1.metal", "u", "metal"],
+    ["u-6tb1.112xlarge", "u", "112xlarge"],
+    ["u-24tb1.112xlarge", "u", "112xlarge"],
+    ["u7i-12tb.224xlarge", "u", "224xlarge"],
+    ["u7in-32tb.224xlarge", "u", "224xlarge"],
+    ["u7inh-32tb.480xlarge", "u", "480xlarge"],
+    ["mac2-m2pro.metal", "mac", "metal"],
+    ["p6-b200.48xlarge", "p", "48xlarge"],
+    ["c7i-flex.large", "c", "large"],
+    ["c7i.metal-24xl", "c", "metal-24xl"],
+    ["x2iedn.32xlarge", "x", "32xlarge"],
+    ["hpc7g.16xlarge", "hpc", "16xlarge"],
+  ] as const) {
+    it(`parses the real type ${raw}`, () => {
+      const result = parseInstanceType(raw);
+      assert.ok(result.ok, result.ok ? "" : result.reason);
+      assert.equal(result.value.family, family);
+      assert.equal(result.value.size, size);
+    });
+  }
+
+  it("reads u-6tb1 as the first high-memory generation with 6 TiB", () => {
+    const result = parseInstanceType("u-6tb1.112xlarge");
+    assert.ok(result.ok);
+    assert.deepEqual(
+      {
+        generation: result.value.generation,
+        attributes: result.value.attributes,
+        sizeRank: result.value.sizeRank,
+      },
+      { generation: 1, attributes: "6tb", sizeRank: 224 },
+    );
+  });
 
   it("orders sizes from nano to metal", () => {
     const ordered = [

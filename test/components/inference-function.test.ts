@@ -223,4 +223,39 @@ describe("InferenceFunction", () => {
       });
     }
   });
+
+  it("encrypts the log group, with encryptLogs, with a rotating key only CloudWatch Logs may use for it", async () => {
+    assert.equal(run.one(T.logGroup).inputs.kmsKeyId, undefined);
+    assert.equal(run.ofType(T.key).length, 0);
+    const encrypted = await runWithMocks(
+      () =>
+        new InferenceFunction("ml-platform-test-inference", args({ encryptLogs: true, protectLogKey: true })),
+    );
+    assert.equal(encrypted.error, undefined, String(encrypted.error));
+    const key = encrypted.one(T.key);
+    const group = encrypted.one(T.logGroup);
+    assert.equal(group.inputs.kmsKeyId, key.outputs.arn);
+    assert.deepEqual([key.inputs.enableKeyRotation, key.options.protect], [true, true]);
+    const statements = policyDocument(key).Statement;
+    const logs = statements.find((st) => st.Sid === "CloudWatchLogsUse")!;
+    // The service and condition AWS documents for a log group's key (encrypt-log-data-kms.html).
+    assert.deepEqual((logs as { Principal?: unknown }).Principal, {
+      Service: "logs.us-east-1.amazonaws.com",
+    });
+    assert.deepEqual(logs.Condition, {
+      ArnEquals: {
+        "kms:EncryptionContext:aws:logs:arn": [
+          "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/ml-platform-test-inference",
+        ],
+      },
+    });
+    const admin = statements.find((st) => st.Sid === "EnableIamPolicies")!;
+    assert.deepEqual((admin as { Principal?: unknown }).Principal, { AWS: "arn:aws:iam::123456789012:root" });
+    // The existing children keep their URNs.
+    for (const r of run.resources)
+      assert.ok(
+        encrypted.resources.some((e) => e.urn === r.urn),
+        r.urn,
+      );
+  });
 });

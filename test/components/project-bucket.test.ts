@@ -60,4 +60,109 @@ describe("ProjectBucket", () => {
     assert.match((failed.error as Error).message, /noncurrentVersionDays: must be an integer from 1 to 3650/);
     assert.deepEqual(failed.resources, []);
   });
+
+  describe("with accessLogs", () => {
+    const NAME = "ml-platform-test-artifacts";
+    let logged: MockRun;
+    before(async () => {
+      logged = await runWithMocks(
+        () => new ProjectBucket(NAME, { protect: true, accessLogs: true, accessLogRetentionDays: 90 }),
+      );
+      assert.equal(logged.error, undefined, String(logged.error));
+    });
+
+    it("delivers the bucket's access logs into a log bucket of its own, under access-logs/", () => {
+      const source = logged.one(T.bucket, NAME);
+      const logBucket = logged.one(T.bucket, `${NAME}-access-logs`);
+      const delivery = logged.one(T.bucketLogging).inputs;
+      assert.deepEqual(
+        [delivery.bucket, delivery.targetBucket, delivery.targetPrefix],
+        [source.outputs.id, logBucket.outputs.id, "access-logs/"],
+      );
+    });
+
+    it("hardens the log bucket like the bucket: SSE-S3, versioning, public access blocked, ACLs off, TLS only", () => {
+      const logBucket = logged.one(T.bucket, `${NAME}-access-logs`);
+      const on = (type: string) => logged.ofType(type).find((r) => r.inputs.bucket === logBucket.outputs.id);
+      // Server access log delivery supports default encryption with SSE-S3 only.
+      assert.deepEqual(on(T.sse)?.inputs.rules, [
+        { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+      ]);
+      assert.deepEqual(on(T.versioning)?.inputs.versioningConfiguration, { status: "Enabled" });
+      const pab = on(T.pab)!.inputs;
+      assert.deepEqual(
+        [pab.blockPublicAcls, pab.blockPublicPolicy, pab.ignorePublicAcls, pab.restrictPublicBuckets],
+        [true, true, true, true],
+      );
+      assert.deepEqual(on(T.ownership)?.inputs.rule, { objectOwnership: "BucketOwnerEnforced" });
+      const denials = policyDocument(on(T.bucketPolicy)!).Statement.filter((s) => s.Effect === "Deny");
+      assert.deepEqual(
+        denials.map((s) => s.Condition),
+        [{ Bool: { "aws:SecureTransport": "false" } }, { NumericLessThan: { "s3:TlsVersion": "1.2" } }],
+      );
+    });
+
+    it("lets only S3's logging service write, only under the prefix, only for this bucket and account", () => {
+      const source = logged.one(T.bucket, NAME);
+      const logBucket = logged.one(T.bucket, `${NAME}-access-logs`);
+      const policy = logged.ofType(T.bucketPolicy).find((r) => r.inputs.bucket === logBucket.outputs.id)!;
+      const [allow] = policyDocument(policy).Statement.filter((s) => s.Effect === "Allow");
+      assert.deepEqual(
+        [allow!.Action, allow!.Resource, allow!.Condition],
+        [
+          ["s3:PutObject"],
+          [`${logBucket.outputs.arn}/access-logs/*`],
+          {
+            ArnLike: { "aws:SourceArn": source.outputs.arn },
+            StringEquals: { "aws:SourceAccount": "123456789012" },
+          },
+        ],
+      );
+      assert.ok(
+        logged.one(T.bucketLogging).dependencies.includes(policy.urn),
+        "delivery waits for the permission",
+      );
+    });
+
+    it("expires logs after accessLogRetentionDays and protects the log bucket with the bucket", () => {
+      const logBucket = logged.one(T.bucket, `${NAME}-access-logs`);
+      const lifecycle = logged
+        .ofType(T.lifecycleRules)
+        .find((r) => r.inputs.bucket === logBucket.outputs.id)!;
+      const [rule] = lifecycle.inputs.rules as { expiration: { days: number }; status: string }[];
+      assert.deepEqual([rule!.status, rule!.expiration.days], ["Enabled", 90]);
+      assert.deepEqual(
+        logged.resources
+          .filter((r) => r.options.protect)
+          .map((r) => r.name)
+          .sort(),
+        [NAME, `${NAME}-access-logs`],
+      );
+    });
+
+    it("keeps the bucket's own children (and their URNs) as without access logs", () => {
+      const names = (r: MockRun) => r.resources.map((x) => x.urn);
+      for (const urn of names(run)) assert.ok(names(logged).includes(urn), `${urn} changed`);
+    });
+
+    it("rejects a name too long for the log bucket's auto-name (63 characters in all)", async () => {
+      // 63 - "-access-logs".length (12) - the auto-name's "-<7 hex>" (8) = 43.
+      const ok = await runWithMocks(() => new ProjectBucket("b".repeat(43), { accessLogs: true }));
+      assert.equal(ok.error, undefined, String(ok.error));
+      const failed = await runWithMocks(() => new ProjectBucket("b".repeat(44), { accessLogs: true }));
+      assert.match((failed.error as Error).message, /name: "b{44}" is too long for accessLogs.*at most 43/);
+      const withoutLogs = await runWithMocks(() => new ProjectBucket("b".repeat(44)));
+      assert.equal(withoutLogs.error, undefined, String(withoutLogs.error));
+    });
+
+    it("rejects an out-of-range log retention", async () => {
+      const failed = await runWithMocks(
+        () => new ProjectBucket("b", { accessLogs: true, accessLogRetentionDays: 0 }),
+      );
+      assert.match(
+        (failed.error as Error).message,
+        /accessLogRetentionDays: must be an integer from 1 to 3650/,
+      );
+    });
+  });
 });

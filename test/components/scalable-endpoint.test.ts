@@ -305,7 +305,7 @@ describe("ScalableEndpoint", () => {
       ["fractional max", { maxCapacity: 2.5 }, "maxCapacity", /integer/],
       ["burstable with autoscaling", { instanceType: "ml.t3.medium" }, "instanceType", /burstable/],
       ["no ml. prefix", { instanceType: "m5.large" }, "instanceType", /"ml\." prefix/],
-      ["unparseable type", { instanceType: "ml.m5" }, "instanceType", /not an instance type/],
+      ["unparseable type", { instanceType: "ml.m5" }, "instanceType", /cannot be parsed as an instance type/],
       ["target 0", { targetInvocationsPerInstance: 0 }, "targetInvocationsPerInstance", /> 0/],
       ["negative cooldown", { scaleInCooldownSeconds: -1 }, "scaleInCooldownSeconds", /integer from 0/],
       ["fractional cooldown", { scaleOutCooldownSeconds: 1.5 }, "scaleOutCooldownSeconds", /integer/],

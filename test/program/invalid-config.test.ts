@@ -171,6 +171,12 @@ const CASES: InvalidCase[] = [
     key: "ml-platform:protect",
     rule: /true or false/,
   },
+  {
+    title: "accessLogs neither true nor false",
+    mutate: (c) => (c.accessLogs = "yes"),
+    key: "ml-platform:accessLogs",
+    rule: /true or false/,
+  },
 ];
 
 /** Runs `tasks` with at most `limit` at a time (each program run is a child process). */
@@ -327,6 +333,11 @@ describe("parseStackConfig", () => {
       parseStackConfig(reader({ ...config, "ml-platform:protect": "true" }), "staging").protect,
       true,
     );
+  });
+
+  it("turns access logs on only where the stack file says so (prod)", () => {
+    assert.equal(parseStackConfig(reader(mutatedConfig(() => undefined)), "dev").accessLogs, false);
+    assert.equal(parseStackConfig(reader(mutatedConfig(() => undefined, "prod")), "prod").accessLogs, true);
   });
 
   it("truncates the name prefix of a long stack name instead of rejecting it", () => {

@@ -5,7 +5,7 @@
  * the program tests and the policy pack see them: inputs as plain values, assets and archives in their wire form.
  *
  * Resource outputs and data sources are answered by the same mock AWS provider and fixture file as the offline
- * preview (tools/lib/mock-aws.ts, tools/preview/fixtures.yaml), so ARNs and names look alike in both.
+ * preview (tools/lib/mock-aws/, tools/preview/fixtures.yaml), so ARNs and names look alike in both.
  *
  * Whole-program tests use tools/lib/program-runner.ts instead (a child process per stack).
  */

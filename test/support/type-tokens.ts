@@ -15,6 +15,7 @@ export const TYPES = {
   bucketPolicy: AWS_TYPES.s3BucketPolicy,
   ownership: AWS_TYPES.s3BucketOwnershipControls,
   lifecycleRules: AWS_TYPES.s3BucketLifecycleConfiguration,
+  bucketLogging: AWS_TYPES.s3BucketLogging,
   notebook: AWS_TYPES.sagemakerNotebookInstance,
   notebookLifecycle: AWS_TYPES.sagemakerNotebookInstanceLifecycleConfiguration,
   model: AWS_TYPES.sagemakerModel,

@@ -1,7 +1,7 @@
 /**
  * The capturing mock monitor shared by the program runner's child (program-runner-child.ts: whole programs, for the
  * offline preview and the program tests) and the component tests (test/support/mock-components.ts): one place that
- * answers registrations, invokes and reads like the engine plus a plausible AWS provider (tools/lib/mock-aws.ts), and
+ * answers registrations, invokes and reads like the engine plus a plausible AWS provider (tools/lib/mock-aws/), and
  * records every registration as a CapturedResource with its parent, dependencies and resource options, which
  * Pulumi's plain `setMocks` callbacks never see.
  */

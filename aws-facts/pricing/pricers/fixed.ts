@@ -2,7 +2,8 @@
  * Resources priced by one entry of the price file each: customer managed KMS keys, S3 Standard storage (an assumed
  * amount per bucket) and CloudWatch Logs ingestion (an assumed amount per log group).
  */
-import { num } from "../graph";
+import { AWS_TYPES } from "../../type-tokens";
+import { num, type GraphNode } from "../graph";
 import { plural, type ResourcePricing } from "../pricer";
 
 export function priceKmsKey(r: ResourcePricing): void {
@@ -16,13 +17,26 @@ export function priceKmsKey(r: ResourcePricing): void {
   );
 }
 
+/** True when `bucket` receives server access logs: the `targetBucket` of a BucketLogging in the stack. */
+function isAccessLogTarget(bucket: GraphNode, nodes: readonly GraphNode[]): boolean {
+  const ids = [bucket.props.id, bucket.props.bucket].filter((v) => typeof v === "string" && v !== "");
+  return nodes.some(
+    (n) =>
+      (n.type === AWS_TYPES.s3BucketLogging || n.type === AWS_TYPES.s3BucketLoggingV2) &&
+      ((n.propertyDependencies.targetBucket ?? []).includes(bucket.urn) ||
+        ids.includes(n.props.targetBucket)),
+  );
+}
+
 export function priceBucket(r: ResourcePricing): void {
-  const gb = r.assumptions.bucketStorageGb;
+  const logs = isAccessLogTarget(r.node, r.stack.nodes);
+  const gb = logs ? r.assumptions.accessLogStorageGb : r.assumptions.bucketStorageGb;
   r.priceFixed(
-    "S3 Standard storage",
+    logs ? "S3 Standard storage (server access logs)" : "S3 Standard storage",
     { min: gb, max: gb },
     r.book?.s3.standardGbMonth,
-    `assumed ${plural(gb, "GB", "GB")} stored (assumption bucketStorageGb); requests and data transfer not included`,
+    `assumed ${plural(gb, "GB", "GB")} stored (assumption ${logs ? "accessLogStorageGb" : "bucketStorageGb"}); ` +
+      "requests and data transfer not included",
     "S3 Standard GB-month",
     "GB-month",
   );

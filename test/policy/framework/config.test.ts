@@ -63,10 +63,13 @@ describe("resolvePolicyConfig", () => {
     assert.deepEqual(schemaProblem.findings, [
       invalidConfigFinding("p", 'config property "maxRetention" must be integer, got "x"'),
     ]);
-    const crossProblem = resolvePolicyConfig("p", { maxRetention: 2 }, sample.platform.config, () => [
-      "clash",
-    ]);
+    const crossProblem = resolvePolicyConfig<{ maxRetention: number }>(
+      "p",
+      { maxRetention: 2 },
+      sample.platform.config,
+      () => ["clash"],
+    );
     assert.deepEqual(crossProblem.findings, [invalidConfigFinding("p", "clash")]);
-    assert.equal((crossProblem.config as unknown as { maxRetention: number }).maxRetention, 30);
+    assert.equal(crossProblem.config.maxRetention, 30);
   });
 });

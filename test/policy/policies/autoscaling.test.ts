@@ -269,9 +269,37 @@ describe("policy autoscaling-sagemaker-target-has-policy", () => {
   it("reports the decidable target before deferring an undecidable one", async () => {
     const known = target({ resourceId: "endpoint/b/variant/primary" });
     const unknownTarget = { ...target({ resourceId: unknown.string }), name: "other-target" };
-    const result = await runStackPolicy(autoscalingSagemakerTargetHasPolicy, [known, unknownTarget]);
+    // The policy names another endpoint: it cannot cover the known target, and might cover the unknown one.
+    const result = await runStackPolicy(autoscalingSagemakerTargetHasPolicy, [
+      known,
+      unknownTarget,
+      policy(),
+    ]);
     assert.equal(result.violations.length, 1);
     assert.ok(result.deferred);
+  });
+
+  it("reports a target with an unknown resourceId when no policy exists at all", async () => {
+    const result = await runStackPolicy(autoscalingSagemakerTargetHasPolicy, [
+      target({ resourceId: unknown.string }),
+    ]);
+    assert.equal(result.violations.length, 1);
+    assert.equal(result.deferred, undefined);
+  });
+
+  it("does not count a policy that only depends on the target (dependsOn) but names another", async () => {
+    const other = policy({ dependencies: ["dogs-target"] });
+    other.props.resourceId = "endpoint/other/variant/primary";
+    const result = await runStackPolicy(autoscalingSagemakerTargetHasPolicy, [target(), other]);
+    assert.equal(result.violations.length, 1);
+  });
+
+  it("does not count a policy whose resourceId comes from the target but whose dimension differs", async () => {
+    const p = policy({ propertyDependencies: { resourceId: ["dogs-target"] } });
+    p.props.resourceId = unknown.string;
+    p.props.scalableDimension = "sagemaker:variant:DesiredProvisionedConcurrency";
+    const result = await runStackPolicy(autoscalingSagemakerTargetHasPolicy, [target(), p]);
+    assert.equal(result.violations.length, 1);
   });
 
   it("honours an exemption with a reason on the target", async () => {

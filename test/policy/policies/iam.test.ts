@@ -318,6 +318,52 @@ describe("policy iam-no-wildcard-permissions", () => {
     assert.ok(result.deferred);
   });
 
+  describe("partly unknown object documents", () => {
+    const withStatements = (...Statement: unknown[]) => ({
+      type: AWS_TYPES.iamPolicy,
+      props: { policy: { Version: "2012-10-17", Statement } },
+    });
+    const known = { Effect: "Allow", Action: "*", Resource: "*" };
+
+    it("reports a known wildcard statement beside an unknown one, and defers only the unknown one", async () => {
+      const result = await runResourcePolicy(
+        iamNoWildcardPermissions,
+        withStatements({ Effect: "Allow", Action: "s3:*", Resource: unknown.string }, known),
+      );
+      assert.equal(result.violations.length, 1);
+      assert.match(messages(result)[0], /policy Statement\[1\] allows Action "\*" on Resource "\*"/);
+      assert.ok(result.deferred);
+    });
+
+    it("decides a statement from its known parts: named actions or bounded resources pass without deferring", async () => {
+      const namedActions = await runResourcePolicy(
+        iamNoWildcardPermissions,
+        withStatements({ Effect: "Allow", Action: ["s3:GetObject"], Resource: unknown.string }),
+      );
+      assert.deepEqual(namedActions, { violations: [] });
+      const boundedResource = await runResourcePolicy(
+        iamNoWildcardPermissions,
+        withStatements({ Effect: "Allow", Action: unknown.string, Resource: "arn:aws:s3:::bucket/*" }),
+      );
+      assert.deepEqual(boundedResource, { violations: [] });
+      const deny = await runResourcePolicy(
+        iamNoWildcardPermissions,
+        withStatements({ Effect: "Deny", Action: "*", Resource: "*", Condition: unknown.object }),
+      );
+      assert.deepEqual(deny, { violations: [] });
+    });
+
+    it("reports a statement whose known parts grant everything, whatever its unknown Condition or Sid", async () => {
+      const result = await runResourcePolicy(
+        iamNoWildcardPermissions,
+        withStatements({ Sid: unknown.string, Effect: "Allow", NotAction: "iam:*", Resource: "*" }),
+      );
+      assert.equal(result.violations.length, 1);
+      assert.match(messages(result)[0], /Statement\[0\] allows a service-wide action on every resource/);
+      assert.equal(result.deferred, undefined);
+    });
+  });
+
   it("does not treat Deny, trust policies or scoped wildcards as grants", async () => {
     const policy = {
       Version: "2012-10-17",

@@ -1,16 +1,14 @@
 import { strict as assert } from "node:assert";
 import {
-  endpointMaxCapacity,
   instanceSizeEc2,
   instanceSizeEndpoint,
   instanceSizeNotebook,
 } from "@ml-platform/policy/policies/instance-size";
+import { endpointConfig } from "../support/fixtures";
 import { messages, runResourcePolicy, unknown } from "../support/harness";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 const NOTEBOOK = AWS_TYPES.sagemakerNotebookInstance;
-const ENDPOINT_CONFIG = AWS_TYPES.sagemakerEndpointConfiguration;
-const TARGET = AWS_TYPES.appautoscalingTarget;
 
 const notebook = (instanceType: unknown) => ({
   type: NOTEBOOK,
@@ -22,18 +20,6 @@ const instance = (instanceType: unknown, type: string = AWS_TYPES.ec2Instance) =
   name: "trainer",
   props: { instanceType, ami: "ami-1" },
 });
-
-function endpointConfig(): { type: string; name: string; props: Record<string, any> } {
-  return {
-    type: ENDPOINT_CONFIG,
-    name: "dogs-config",
-    props: {
-      productionVariants: [
-        { variantName: "primary", modelName: "dogs", instanceType: "ml.m5.large", initialInstanceCount: 1 },
-      ],
-    },
-  };
-}
 
 describe("policy instance-size-notebook", () => {
   it("passes a small notebook", async () => {
@@ -84,7 +70,7 @@ describe("policy instance-size-notebook", () => {
   it("reports unparseable types, a missing ml. prefix, and non-strings, never passing them", async () => {
     assert.match(
       messages(await runResourcePolicy(instanceSizeNotebook, notebook("ml.m5.huge")))[0],
-      /cannot be parsed: .*"huge" is not a size/,
+      /instanceType is unparseable, so its size and family cannot be checked: .*"huge" is not spelt as a size/,
     );
     assert.match(
       messages(await runResourcePolicy(instanceSizeNotebook, notebook("banana")))[0],
@@ -254,64 +240,5 @@ describe("policy instance-size-endpoint", () => {
       messages(await runResourcePolicy(instanceSizeEndpoint, c))[0],
       /productionVariants\[0\]\.instanceType is unknown during preview/,
     );
-  });
-});
-
-describe("policy endpoint-max-capacity", () => {
-  const target = (maxCapacity: unknown, overrides: Record<string, unknown> = {}) => ({
-    type: TARGET,
-    name: "dogs-target",
-    props: {
-      serviceNamespace: "sagemaker",
-      scalableDimension: "sagemaker:variant:DesiredInstanceCount",
-      resourceId: "endpoint/dogs/variant/primary",
-      minCapacity: 1,
-      maxCapacity,
-      ...overrides,
-    },
-  });
-
-  it("passes a target within the cap and reports one above it", async () => {
-    assert.deepEqual(await runResourcePolicy(endpointMaxCapacity, target(4)), { violations: [] });
-    assert.match(
-      messages(await runResourcePolicy(endpointMaxCapacity, target(10)))[0],
-      /maxCapacity is 10, above the cap of 4 instances per variant/,
-    );
-    assert.deepEqual(
-      (await runResourcePolicy(endpointMaxCapacity, target(10), { config: { maxCapacity: 10 } })).violations,
-      [],
-    );
-  });
-
-  it("ignores non-SageMaker targets", async () => {
-    const ecs = target(50, { serviceNamespace: "ecs", scalableDimension: "ecs:service:DesiredCount" });
-    assert.deepEqual(await runResourcePolicy(endpointMaxCapacity, ecs), { violations: [] });
-  });
-
-  it("fails closed on an unknown maxCapacity, and defers on an unknown namespace", async () => {
-    assert.match(
-      messages(await runResourcePolicy(endpointMaxCapacity, target(unknown.number)))[0],
-      /maxCapacity is unknown during preview/,
-    );
-    const result = await runResourcePolicy(
-      endpointMaxCapacity,
-      target(50, { serviceNamespace: unknown.string }),
-    );
-    assert.ok(result.deferred);
-  });
-
-  it("caps initialInstanceCount and managed instance scaling on endpoint configurations", async () => {
-    const c = endpointConfig();
-    assert.deepEqual(await runResourcePolicy(endpointMaxCapacity, c), { violations: [] });
-    c.props.productionVariants[0].initialInstanceCount = 6;
-    c.props.productionVariants[0].managedInstanceScaling = {
-      status: "ENABLED",
-      minInstanceCount: 1,
-      maxInstanceCount: 8,
-    };
-    const texts = messages(await runResourcePolicy(endpointMaxCapacity, c));
-    assert.equal(texts.length, 2);
-    assert.match(texts[0], /productionVariants\[0\]\.initialInstanceCount is 6/);
-    assert.match(texts[1], /productionVariants\[0\]\.managedInstanceScaling\.maxInstanceCount is 8/);
   });
 });

@@ -1,3 +1,4 @@
+import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 /**
  * Compliant examples shared by the unit and end-to-end tests: each case mutates a fresh copy.
  */
@@ -14,5 +15,18 @@ export function compliantNotebookInputs(): Record<string, any> {
     kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
     instanceMetadataServiceConfiguration: { minimumInstanceMetadataServiceVersion: "2" },
     platformIdentifier: "notebook-al2023-v1",
+  };
+}
+
+/** An endpoint configuration with one small variant, within every cap. */
+export function endpointConfig(): { type: string; name: string; props: Record<string, any> } {
+  return {
+    type: AWS_TYPES.sagemakerEndpointConfiguration,
+    name: "dogs-config",
+    props: {
+      productionVariants: [
+        { variantName: "primary", modelName: "dogs", instanceType: "ml.m5.large", initialInstanceCount: 1 },
+      ],
+    },
   };
 }
