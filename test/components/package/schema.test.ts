@@ -71,6 +71,8 @@ const EXPECTED_INPUTS: Record<string, Record<string, string>> = {
     noncurrentVersionDays: "number optional plain",
     protect: "boolean optional plain",
     forceDestroy: "boolean optional plain",
+    accessLogs: "boolean optional plain",
+    accessLogRetentionDays: "number optional plain",
     tags: TAGS,
   },
   NotebookInstance: {
@@ -140,6 +142,8 @@ const EXPECTED_INPUTS: Record<string, Record<string, string>> = {
     provisionedConcurrency: "number optional plain",
     invokeTimeoutMs: "number optional plain",
     logRetentionDays: "number optional plain",
+    encryptLogs: "boolean optional plain",
+    protectLogKey: "boolean optional plain",
     architecture: "FunctionArchitecture optional plain",
     functionName: "string optional plain",
     aliasName: "string optional plain",
@@ -150,7 +154,12 @@ const EXPECTED_INPUTS: Record<string, Record<string, string>> = {
 
 /** Outputs: what a consumer wires onwards (names, ARNs) and the main child resources, by type. */
 const EXPECTED_OUTPUTS: Record<string, Record<string, string>> = {
-  ProjectBucket: { bucketName: "string", bucketArn: "string", bucket: "aws:s3/bucket:Bucket" },
+  ProjectBucket: {
+    bucketName: "string",
+    bucketArn: "string",
+    bucket: "aws:s3/bucket:Bucket",
+    accessLogBucket: "aws:s3/bucket:Bucket",
+  },
   NotebookInstance: {
     notebookName: "string",
     url: "string",
@@ -184,6 +193,7 @@ const EXPECTED_OUTPUTS: Record<string, Record<string, string>> = {
     function: "aws:lambda/function:Function",
     alias: "aws:lambda/alias:Alias",
     logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    logKey: "aws:kms/key:Key",
     provisionedConcurrencyConfig: "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig",
   },
 };
