@@ -16,6 +16,9 @@ export const SAGEMAKER_SERVICE_NAMESPACE = "sagemaker";
 /** The scalable dimension of an endpoint variant's instance count. */
 export const SAGEMAKER_VARIANT_DIMENSION = "sagemaker:variant:DesiredInstanceCount";
 
+/** The scalable dimension of an inference component's copy count. */
+export const SAGEMAKER_INFERENCE_COMPONENT_DIMENSION = "sagemaker:inference-component:DesiredCopyCount";
+
 /** Invocations per instance per minute (1-minute metric): target tracking's classic SageMaker metric. */
 export const INVOCATIONS_PER_INSTANCE_METRIC = "SageMakerVariantInvocationsPerInstance";
 

@@ -5,6 +5,11 @@
  * (minutes-long) SageMaker instance start-up again on the next burst. cdk-nag AS1 checks EC2 Auto Scaling groups
  * only, and passes when the cooldown is unset; nothing checks Application Auto Scaling, which SageMaker uses.
  */
+import {
+  SAGEMAKER_INFERENCE_COMPONENT_DIMENSION,
+  SAGEMAKER_SERVICE_NAMESPACE,
+  SAGEMAKER_VARIANT_DIMENSION,
+} from "@ml-platform/aws-facts/autoscaling";
 import type * as aws from "@pulumi/aws";
 import type { PolicyResource } from "@pulumi/policy";
 import {
@@ -19,7 +24,7 @@ import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 export const SCALING_POLICY_TYPE = AWS_TYPES.appautoscalingPolicy;
 export const SCALABLE_TARGET_TYPE = AWS_TYPES.appautoscalingTarget;
-export const SAGEMAKER_VARIANT_DIMENSION = "sagemaker:variant:DesiredInstanceCount";
+export { SAGEMAKER_VARIANT_DIMENSION };
 
 /** Application Auto Scaling policy types; an omitted policyType means StepScaling (the AWS default). */
 const POLICY_TYPES = ["TargetTrackingScaling", "StepScaling", "PredictiveScaling"] as const;
@@ -170,7 +175,7 @@ const targetPolicyConfig: ConfigSpec<TargetPolicyConfig> = {
   scalableDimensions: {
     type: "array",
     items: { type: "string", minLength: 1 },
-    default: [SAGEMAKER_VARIANT_DIMENSION, "sagemaker:inference-component:DesiredCopyCount"],
+    default: [SAGEMAKER_VARIANT_DIMENSION, SAGEMAKER_INFERENCE_COMPONENT_DIMENSION],
     description:
       "SageMaker scalable dimensions whose scalable targets must have at least one scaling policy.",
   },
@@ -243,7 +248,10 @@ export const autoscalingSagemakerTargetHasPolicy = defineStackPolicy<TargetPolic
         undecided.push(namespace.known ? dimension : namespace);
         continue;
       }
-      if (namespace.value !== "sagemaker" || !ctx.config.scalableDimensions.includes(String(dimension.value)))
+      if (
+        namespace.value !== SAGEMAKER_SERVICE_NAMESPACE ||
+        !ctx.config.scalableDimensions.includes(String(dimension.value))
+      )
         continue;
       const resourceId = read(target, "resourceId");
       const answers = policies.map((policy) => policyCoversTarget(policy, target, read));

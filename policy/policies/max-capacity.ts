@@ -3,6 +3,7 @@
  * variant's capacity: the scalable target, scheduled actions that change its bounds at run time, and the
  * endpoint configuration's variants.
  */
+import { SAGEMAKER_SERVICE_NAMESPACE, SAGEMAKER_VARIANT_DIMENSION } from "@ml-platform/aws-facts/autoscaling";
 import type * as aws from "@pulumi/aws";
 import { defineResourcePolicy, onType, type ResourceRuleContext } from "../framework";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
@@ -37,7 +38,7 @@ function scalesSagemakerVariant(
   if (!namespace.known) return ctx.defer(namespace);
   const dimension = ctx.probe("scalableDimension", () => scaling.scalableDimension);
   if (!dimension.known) return ctx.defer(dimension);
-  return namespace.value === "sagemaker" && dimension.value === "sagemaker:variant:DesiredInstanceCount";
+  return namespace.value === SAGEMAKER_SERVICE_NAMESPACE && dimension.value === SAGEMAKER_VARIANT_DIMENSION;
 }
 
 export const endpointMaxCapacity = defineResourcePolicy<MaxCapacityConfig>({

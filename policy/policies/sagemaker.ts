@@ -59,10 +59,10 @@ export const endpointConfigKms = defineResourcePolicy<Config>({
     localStorageClasses: {
       type: "array",
       items: { type: "string" },
-      default: ["g5", "g6", "g6e", "gr6", "p5", "p5e", "p5en", "trn1", "trn1n", "trn2"],
+      default: [],
       description:
-        "Instance classes (without ml. and size) that SageMaker hosts on local NVMe instance storage besides " +
-        "those with a `d` attribute.",
+        "Extra instance classes (without ml. and size) that SageMaker hosts on local NVMe instance storage, for " +
+        "families AWS adds before the shared list in aws-facts/instance-types.ts (hasLocalInstanceStorage) does.",
     },
   },
   rules: [

@@ -3,6 +3,10 @@
  * endpoint configs, scaling policies, IAM roles and documents, Lambda functions, EC2 hosts, security groups, buckets
  * with access blocks), a deterministic mix of compliant and non-compliant settings across the pack's surfaces.
  */
+import {
+  INVOCATIONS_PER_INSTANCE_METRIC,
+  SAGEMAKER_VARIANT_DIMENSION,
+} from "@ml-platform/aws-facts/autoscaling";
 import type { CapturedResource } from "../lib/resource-graph";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
@@ -48,7 +52,7 @@ function application(i: number): CapturedResource[] {
   const target = make(AWS_TYPES.appautoscalingTarget, "variant-target", {
     serviceNamespace: "sagemaker",
     resourceId: `endpoint/classifier-${i}/variant/AllTraffic`,
-    scalableDimension: "sagemaker:variant:DesiredInstanceCount",
+    scalableDimension: SAGEMAKER_VARIANT_DIMENSION,
     minCapacity: 1,
     maxCapacity: 4,
   });
@@ -89,11 +93,11 @@ function application(i: number): CapturedResource[] {
       {
         policyType: "TargetTrackingScaling",
         resourceId: `endpoint/classifier-${i}/variant/AllTraffic`,
-        scalableDimension: "sagemaker:variant:DesiredInstanceCount",
+        scalableDimension: SAGEMAKER_VARIANT_DIMENSION,
         serviceNamespace: "sagemaker",
         targetTrackingScalingPolicyConfiguration: {
           targetValue: 70,
-          predefinedMetricSpecification: { predefinedMetricType: "SageMakerVariantInvocationsPerInstance" },
+          predefinedMetricSpecification: { predefinedMetricType: INVOCATIONS_PER_INSTANCE_METRIC },
           scaleInCooldown: i % 8 === 0 ? undefined : 300,
           scaleOutCooldown: 60,
         },

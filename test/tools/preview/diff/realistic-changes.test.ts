@@ -7,11 +7,21 @@
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseDocument } from "yaml";
 import { REPO_ROOT } from "../../../../tools/lib/program-runner";
 import { UNKNOWN } from "../../../../tools/preview/diff/values";
 import { baseSide, diffSides, editedSide, operations, price, round2 } from "./support";
 
 const HOURS = 730;
+/** A section of a committed Pulumi.<stack>.yaml. */
+const stackSection = (stack: string, key: string) =>
+  (parseDocument(readFileSync(join(REPO_ROOT, `Pulumi.${stack}.yaml`), "utf8")).toJS().config ?? {})[
+    `ml-platform:${key}`
+  ];
+const stackEndpoint = (stack: string) =>
+  stackSection(stack, "endpoint") as { minCapacity: number; maxCapacity: number };
+const stackInference = (stack: string) =>
+  stackSection(stack, "inference") as { reservedConcurrency?: number };
 const endpoint = (key: string, value: unknown) => (d: import("yaml").Document) =>
   d.setIn(["config", "ml-platform:endpoint", key], value);
 
@@ -27,7 +37,6 @@ describe("change preview on realistic changes of the real stacks", function () {
       "ml-platform-prod-endpoint-5xx-rollback": "update",
       "ml-platform-prod-endpoint-config": "replace create-before-delete",
       "ml-platform-prod-endpoint": "replace create-before-delete",
-      "ml-platform-prod-inference-policy": "update",
       "ml-platform-prod-endpoint-target": "replace create-before-delete",
       "ml-platform-prod-endpoint-scaling": "replace create-before-delete",
       "ml-platform-prod-inference": "update",
@@ -59,12 +68,20 @@ describe("change preview on realistic changes of the real stacks", function () {
       fn.changes.map((c) => c.path),
       ["environment.variables.ENDPOINT_NAME"],
     );
-    // Cost: the hosting price difference × 730 h × 2 (min capacity) to 6 (max capacity) instances.
+    // The function's InvokeEndpoint grant covers every generation of the name (`…:endpoint/<base>-*`), so its
+    // policy is not among the changes; the alarm (auto-named, updated in place) follows the new endpoint name.
+    assert.deepEqual(
+      r.byName.get("ml-platform-prod-endpoint-5xx-rollback")!.changes.map((c) => c.path),
+      ["alarmDescription", "dimensions.EndpointName"],
+    );
+    // Cost: the hosting price difference × 730 h × minCapacity to maxCapacity instances (prod's stack file); the
+    // assumed 30 GB ML storage per instance is the same for both types.
+    const { minCapacity, maxCapacity } = stackEndpoint("prod");
     const perHour =
       price(["sagemaker", "hosting", "ml.m5.xlarge"]) - price(["sagemaker", "hosting", "ml.c5.xlarge"]);
     assert.deepEqual(r.cost.difference, {
-      min: round2(perHour * HOURS * 2),
-      max: round2(perHour * HOURS * 6),
+      min: round2(perHour * HOURS * minCapacity),
+      max: round2(perHour * HOURS * maxCapacity),
     });
     assert.deepEqual(
       r.warnings.map((w) => w.kind),
@@ -166,7 +183,7 @@ describe("change preview on realistic changes of the real stacks", function () {
     assert.deepEqual(r.cost.difference, { min: delta, max: delta });
   });
 
-  it("dev function memory and concurrency: function updated, a new version moves the alias", async () => {
+  it("dev function memory and concurrency: function updated, a reservation added, a new version moves the alias", async () => {
     const r = diffSides(
       await baseSide("dev"),
       await editedSide("dev", (d) => {
@@ -178,13 +195,12 @@ describe("change preview on realistic changes of the real stacks", function () {
       "ml-platform-dev-inference": "update",
       "ml-platform-dev-inference-alias": "update",
     });
-    assert.deepEqual(
-      r.byName.get("ml-platform-dev-inference")!.changes.map((c) => [c.path, c.old, c.new]),
-      [
-        ["memorySize", 256, 512],
-        ["reservedConcurrentExecutions", 5, 10],
-      ],
-    );
+    // Dev reserves no concurrency (a new account's quota can't afford it), so the reservation is added, not changed.
+    assert.equal(stackInference("dev").reservedConcurrency, undefined);
+    assert.deepEqual(r.byName.get("ml-platform-dev-inference")!.changes, [
+      { path: "memorySize", old: 256, new: 512 },
+      { path: "reservedConcurrentExecutions", new: 10 },
+    ]);
     const alias = r.byName.get("ml-platform-dev-inference-alias")!;
     assert.deepEqual(
       alias.changes.map((c) => [c.path, c.new]),
@@ -227,42 +243,100 @@ describe("change preview on realistic changes of the real stacks", function () {
     assert.deepEqual(r.cost.difference, { min: 0, max: 0 });
   });
 
-  it("blue/green on (dev): the rollback alarm is created and the endpoint replaced for its autoRollbackConfiguration", async () => {
+  it("blue/green on (dev): the rollback alarm is created and the endpoint replaced under a new name, with its scaling and callers", async () => {
     const r = diffSides(
       await baseSide("dev"),
       await editedSide("dev", endpoint("blueGreen", { trafficRouting: "ALL_AT_ONCE" })),
     );
     assert.deepEqual(operations(r), {
       "ml-platform-dev-endpoint-5xx-rollback": "create",
+      "ml-platform-dev-endpoint-model-policy": "update",
       "ml-platform-dev-endpoint": "replace create-before-delete",
-      "ml-platform-dev-inference-policy": "update",
+      "ml-platform-dev-endpoint-target": "replace create-before-delete",
+      "ml-platform-dev-endpoint-scaling": "replace create-before-delete",
+      "ml-platform-dev-inference": "update",
+      "ml-platform-dev-inference-alias": "update",
     });
+    // The provider replaces an endpoint whose autoRollbackConfiguration is added; the name encodes auto-rollback, so
+    // it changes too, and the replacement is created before the old endpoint is deleted without a name collision.
     const ep = r.byName.get("ml-platform-dev-endpoint")!;
-    assert.deepEqual(ep.forcedBy, ["deploymentConfig.autoRollbackConfiguration"]);
+    assert.deepEqual(ep.forcedBy, ["deploymentConfig.autoRollbackConfiguration", "name"]);
+    assert.equal(ep.replaceOrder, "create-before-delete");
+    const name = ep.changes.find((c) => c.path === "name")!;
+    assert.notEqual(name.old, name.new);
+    assert.ok(String(name.new).startsWith("ml-platform-dev-endpoint-"));
     assert.deepEqual(
       ep.causedBy?.map((c) => [c.name, c.operation]),
       [["ml-platform-dev-endpoint-5xx-rollback", "create"]],
     );
-    // The endpoint keeps its program-set name, so creating the replacement first collides with the live endpoint.
+    // The model's role may now read the new alarm: its ARN exists only after the alarm is created.
+    const modelPolicy = r.byName.get("ml-platform-dev-endpoint-model-policy")!;
+    assert.deepEqual(
+      modelPolicy.changes.map((c) => [c.path, c.new]),
+      [["policy", UNKNOWN]],
+    );
+    assert.deepEqual(
+      modelPolicy.causedBy?.map((c) => [c.name, c.operation]),
+      [["ml-platform-dev-endpoint-5xx-rollback", "create"]],
+    );
+    // endpoint → target → policy through resourceId; the function follows the new name.
+    assert.deepEqual(r.byName.get("ml-platform-dev-endpoint-target")!.changes, [
+      {
+        path: "resourceId",
+        old: `endpoint/${name.old}/variant/AllTraffic`,
+        new: `endpoint/${name.new}/variant/AllTraffic`,
+        forcesReplacement: true,
+      },
+    ]);
+    assert.deepEqual(
+      r.byName.get("ml-platform-dev-endpoint-scaling")!.causedBy?.map((c) => c.name),
+      ["ml-platform-dev-endpoint-target"],
+    );
+    assert.deepEqual(
+      r.byName.get("ml-platform-dev-inference")!.changes.map((c) => [c.path, c.old, c.new]),
+      [["environment.variables.ENDPOINT_NAME", name.old, name.new]],
+    );
     assert.deepEqual(
       r.warnings.map((w) => w.kind),
-      ["name-collision", "autoscaling-reset"],
+      ["autoscaling-reset"],
     );
+    assert.deepEqual(r.cost.difference, { min: 0, max: 0 });
   });
 
-  it("blue/green off (prod): the alarm is deleted and the endpoint replaced", async () => {
+  it("blue/green off (prod): the alarm is deleted, the endpoint replaced under a new name, the alarm grant dropped", async () => {
     const r = diffSides(
       await baseSide("prod"),
       await editedSide("prod", (d) => d.deleteIn(["config", "ml-platform:endpoint", "blueGreen"])),
     );
     assert.deepEqual(operations(r), {
+      "ml-platform-prod-endpoint-model-policy": "update",
       "ml-platform-prod-endpoint": "replace create-before-delete",
-      "ml-platform-prod-inference-policy": "update",
+      "ml-platform-prod-endpoint-target": "replace create-before-delete",
+      "ml-platform-prod-endpoint-scaling": "replace create-before-delete",
+      "ml-platform-prod-inference": "update",
+      "ml-platform-prod-inference-alias": "update",
       "ml-platform-prod-endpoint-5xx-rollback": "delete",
     });
     assert.deepEqual(r.byName.get("ml-platform-prod-endpoint")!.forcedBy, [
       "deploymentConfig.autoRollbackConfiguration",
+      "name",
     ]);
+    // The model role's policy loses exactly the statement that let SageMaker read the alarm.
+    const [policy] = r.byName.get("ml-platform-prod-endpoint-model-policy")!.changes;
+    assert.equal(policy.path, "policy");
+    const statements = (doc: unknown) =>
+      (JSON.parse(String(doc)) as { Statement: { Action: string[] }[] }).Statement.map((s) => s.Action);
+    const before = statements(policy.old);
+    const after = statements(policy.new);
+    assert.deepEqual(
+      before.filter((a) => !after.some((b) => JSON.stringify(b) === JSON.stringify(a))),
+      [["cloudwatch:DescribeAlarms"]],
+    );
+    assert.equal(after.length, before.length - 1);
+    assert.deepEqual(
+      r.warnings.map((w) => w.kind),
+      ["autoscaling-reset"],
+    );
     assert.deepEqual(r.cost.difference, { min: 0, max: 0 });
   });
 
@@ -271,9 +345,10 @@ describe("change preview on realistic changes of the real stacks", function () {
     try {
       const program = readFileSync(join(REPO_ROOT, "index.ts"), "utf8")
         .replace('"./program/stack-config"', JSON.stringify(join(REPO_ROOT, "program/stack-config")))
+        // The bucket's arguments are kept as they are; only the name changes and the old one becomes an alias.
         .replace(
-          "new ProjectBucket(names.bucket, { tags }, stateful)",
-          "new ProjectBucket(`${prefix}-data`, { tags }, { ...stateful, aliases: [{ name: names.bucket }] })",
+          /new ProjectBucket\(names\.bucket, (\{[^}]*\})\)/,
+          "new ProjectBucket(`${prefix}-data`, $1, { aliases: [{ name: names.bucket }] })",
         );
       assert.match(program, /aliases: \[\{ name: names\.bucket \}\]/, "the program edit applied");
       writeFileSync(join(dir, "index.ts"), program);
