@@ -9,14 +9,17 @@
 export {
   NotebookInstance,
   NOTEBOOK_INSTANCE_TYPE,
+  NOTEBOOK_INSTANCE_LEGACY_TYPE,
   NOTEBOOK_INSTANCE_DEFAULTS,
   NOTEBOOK_PLATFORMS,
+  NotebookPlatform,
   validateNotebookInstanceArgs,
   type NotebookInstanceArgs,
 } from "./notebook-instance";
 export {
   TrainingHost,
   TRAINING_HOST_TYPE,
+  TRAINING_HOST_LEGACY_TYPE,
   TRAINING_HOST_DEFAULTS,
   validateTrainingHostArgs,
   type TrainingHostArgs,
@@ -24,12 +27,15 @@ export {
 export {
   ScalableEndpoint,
   SCALABLE_ENDPOINT_TYPE,
+  SCALABLE_ENDPOINT_LEGACY_TYPE,
   SCALABLE_DIMENSION,
   SCALING_METRIC,
   HIGH_RESOLUTION_SCALING_METRIC,
   SCALING_METRICS,
   VARIANT_NAME,
   TRAFFIC_ROUTING_TYPES,
+  ScalingMetric,
+  TrafficRouting,
   DEFAULT_CONTAINER_ENVIRONMENT,
   SCALABLE_ENDPOINT_DEFAULTS,
   defaultImageTag,
@@ -40,6 +46,8 @@ export {
 export {
   InferenceFunction,
   INFERENCE_FUNCTION_TYPE,
+  INFERENCE_FUNCTION_LEGACY_TYPE,
+  FunctionArchitecture,
   DEFAULT_CODE_DIRECTORY,
   INFERENCE_FUNCTION_DEFAULTS,
   LOG_RETENTION_DAYS,
@@ -50,6 +58,7 @@ export {
 export {
   ProjectBucket,
   PROJECT_BUCKET_TYPE,
+  PROJECT_BUCKET_LEGACY_TYPE,
   PROJECT_BUCKET_DEFAULTS,
   validateProjectBucketArgs,
   type ProjectBucketArgs,
@@ -57,4 +66,5 @@ export {
 export * as iamPolicies from "@ml-platform/aws-facts/iam-policies";
 export { endpointNameFor, projectNamePrefix, variantShapeDigest } from "./lib/naming";
 export { hasLocalInstanceStorage } from "@ml-platform/aws-facts/instance-types";
+export { PACKAGE_NAME } from "./lib/type-token";
 export type { ArgProblem, ArgsValidator, ValidateOptions } from "./lib/validation";

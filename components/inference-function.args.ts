@@ -1,6 +1,6 @@
 /**
  * The arguments of the InferenceFunction component: their types, their defaults (written once, in
- * {@link INFERENCE_FUNCTION_DEFAULTS}) and the validator the component and the stack config both run.
+ * `INFERENCE_FUNCTION_DEFAULTS`) and the validator the component and the stack config both run.
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -47,11 +47,11 @@ export interface InferenceFunctionArgs {
    * Becomes `ALLOWED_IMAGE_HOSTS`. Example: `["images.dog.ceo", ".wikimedia.org"]`.
    */
   allowedImageHosts: string[];
-  /** Memory in MB, 128-10240 (CPU share grows with it). Default: {@link INFERENCE_FUNCTION_DEFAULTS.memoryMb}. */
+  /** Memory in MB, 128-10240 (CPU share grows with it). Default: `INFERENCE_FUNCTION_DEFAULTS.memoryMb`. */
   memoryMb?: number;
   /**
    * Timeout in seconds, up to 900; must exceed the endpoint-invoke deadline by 2 s.
-   * Default: {@link INFERENCE_FUNCTION_DEFAULTS.timeoutSeconds}.
+   * Default: `INFERENCE_FUNCTION_DEFAULTS.timeoutSeconds`.
    */
   timeoutSeconds?: number;
   /**
@@ -64,19 +64,19 @@ export interface InferenceFunctionArgs {
   /**
    * Provisioned concurrency on the alias, 0-reservedConcurrency (0 = none); without reservedConcurrency only the
    * account's quota bounds it.
-   * Default: {@link INFERENCE_FUNCTION_DEFAULTS.provisionedConcurrency}.
+   * Default: `INFERENCE_FUNCTION_DEFAULTS.provisionedConcurrency`.
    */
   provisionedConcurrency?: number;
   /**
    * Deadline for one endpoint invocation in ms, 1000-60000 (`INVOKE_TIMEOUT_MS`). Default: unset, so the function
-   * applies its own {@link DEFAULT_INVOKE_TIMEOUT_MS}.
+   * applies its own `DEFAULT_INVOKE_TIMEOUT_MS`.
    */
   invokeTimeoutMs?: number;
-  /** Days to keep logs (a CloudWatch retention value). Default: {@link INFERENCE_FUNCTION_DEFAULTS.logRetentionDays}. */
+  /** Days to keep logs (a CloudWatch retention value). Default: `INFERENCE_FUNCTION_DEFAULTS.logRetentionDays`. */
   logRetentionDays?: number;
   /**
    * Encrypt the log group with a KMS key the component creates (rotation on), whose key policy lets CloudWatch Logs
-   * use it for this log group only. Default: {@link INFERENCE_FUNCTION_DEFAULTS.encryptLogs} (CloudWatch Logs'
+   * use it for this log group only. Default: `INFERENCE_FUNCTION_DEFAULTS.encryptLogs` (CloudWatch Logs'
    * own encryption).
    */
   encryptLogs?: boolean;
@@ -84,9 +84,9 @@ export interface InferenceFunctionArgs {
   protectLogKey?: boolean;
   /**
    * Instruction set: `"x86_64"` or `"arm64"` (20% cheaper per GB-s).
-   * Default: {@link INFERENCE_FUNCTION_DEFAULTS.architecture}.
+   * Default: `INFERENCE_FUNCTION_DEFAULTS.architecture`.
    */
-  architecture?: string;
+  architecture?: FunctionArchitecture;
   /**
    * The function's name; its log group is `/aws/lambda/<functionName>`. Set explicitly (not auto-named) because the
    * log group must exist, with retention, before the function first runs. Default: the component name.
@@ -94,11 +94,11 @@ export interface InferenceFunctionArgs {
   functionName?: string;
   /**
    * Name of the alias that carries the published version and the provisioned concurrency.
-   * Default: {@link INFERENCE_FUNCTION_DEFAULTS.aliasName}.
+   * Default: `INFERENCE_FUNCTION_DEFAULTS.aliasName`.
    */
   aliasName?: string;
   /**
-   * Directory holding the bundle (`index.mjs`). Default: {@link DEFAULT_CODE_DIRECTORY}, `<repo>/dist/lambda`,
+   * Directory holding the bundle (`index.mjs`). Default: `DEFAULT_CODE_DIRECTORY`, `<repo>/dist/lambda`,
    * written by `npm run build`.
    */
   codeDirectory?: string;
@@ -115,7 +115,15 @@ export function bundleProblem(codeDirectory: string = DEFAULT_CODE_DIRECTORY): s
         `into dist/lambda/index.mjs)`;
 }
 
-/** Every default of {@link InferenceFunctionArgs}, written once (the JSDoc above cites these). */
+/** The function's instruction set (https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html). */
+export const FunctionArchitecture = {
+  X86_64: "x86_64",
+  /** Graviton: 20% cheaper per GB-second. */
+  Arm64: "arm64",
+} as const;
+export type FunctionArchitecture = (typeof FunctionArchitecture)[keyof typeof FunctionArchitecture];
+
+/** Every default of `InferenceFunctionArgs`, written once (the JSDoc above cites these). */
 export const INFERENCE_FUNCTION_DEFAULTS = {
   memoryMb: 256,
   timeoutSeconds: 30,
@@ -126,7 +134,7 @@ export const INFERENCE_FUNCTION_DEFAULTS = {
   aliasName: "live",
 } as const;
 
-/** Every problem with the arguments (see {@link ArgsValidator}). */
+/** Every problem with the arguments (see `ArgsValidator`). */
 export const validateInferenceFunctionArgs: ArgsValidator<InferenceFunctionArgs> = (args, options = {}) => {
   const v = new ArgProblems();
   if (!Array.isArray(args.allowedImageHosts) || args.allowedImageHosts.length === 0) {
@@ -197,7 +205,12 @@ export const validateInferenceFunctionArgs: ArgsValidator<InferenceFunctionArgs>
     );
   }
   if (args.architecture !== undefined) {
-    v.check(["x86_64", "arm64"].includes(args.architecture), "architecture", 'must be "x86_64" or "arm64"');
+    const architectures: readonly string[] = Object.values(FunctionArchitecture);
+    v.check(
+      architectures.includes(args.architecture),
+      "architecture",
+      `must be one of ${architectures.join(", ")}`,
+    );
   }
   // The role is auto-named `<name>-role-<7 hex>`.
   if (options.name !== undefined) checkIamRoleBaseName(v, options.name, "-role");

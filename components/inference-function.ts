@@ -5,6 +5,7 @@ import { inferenceFunctionPolicy, renderPolicy } from "@ml-platform/aws-facts/ia
 import { cloudWatchLogsKeyPolicy } from "@ml-platform/aws-facts/resource-policies";
 import { awsContextOutput } from "./lib/aws-context";
 import { createServiceRole } from "./lib/service-role";
+import { componentType, withLegacyTypeAlias } from "./lib/type-token";
 import { throwIfInvalid } from "./lib/validation";
 import {
   BUNDLE_FILE,
@@ -16,6 +17,7 @@ import {
 
 export {
   BUNDLE_FILE,
+  FunctionArchitecture,
   bundleProblem,
   DEFAULT_CODE_DIRECTORY,
   INFERENCE_FUNCTION_DEFAULTS,
@@ -24,7 +26,9 @@ export {
   type InferenceFunctionArgs,
 } from "./inference-function.args";
 
-export const INFERENCE_FUNCTION_TYPE = "ml-platform:lambda:InferenceFunction";
+export const INFERENCE_FUNCTION_TYPE = componentType("InferenceFunction");
+/** The token before the components were a package; existing stacks' URNs carry it (see withLegacyTypeAlias). */
+export const INFERENCE_FUNCTION_LEGACY_TYPE = "ml-platform:lambda:InferenceFunction";
 export const RUNTIME = "nodejs22.x";
 export const HANDLER = "index.handler";
 
@@ -51,9 +55,9 @@ export class InferenceFunction extends pulumi.ComponentResource {
 
   constructor(name: string, args: InferenceFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
     throwIfInvalid(INFERENCE_FUNCTION_TYPE, name, validateInferenceFunctionArgs(args, { name }));
-    super(INFERENCE_FUNCTION_TYPE, name, {}, opts);
+    super(INFERENCE_FUNCTION_TYPE, name, {}, withLegacyTypeAlias(opts, INFERENCE_FUNCTION_LEGACY_TYPE));
 
-    const tags = { ...args.tags, "ml-platform:component": INFERENCE_FUNCTION_TYPE };
+    const tags = { ...args.tags, "ml-platform:component": INFERENCE_FUNCTION_LEGACY_TYPE };
     const functionName = args.functionName ?? name;
     const codeDirectory = args.codeDirectory ?? DEFAULT_CODE_DIRECTORY;
     const provisioned = args.provisionedConcurrency ?? INFERENCE_FUNCTION_DEFAULTS.provisionedConcurrency;

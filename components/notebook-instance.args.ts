@@ -1,6 +1,6 @@
 /**
  * The arguments of the NotebookInstance component: their types, their defaults (written once, in
- * {@link NOTEBOOK_INSTANCE_DEFAULTS}) and the validator the component and the stack config both run.
+ * `NOTEBOOK_INSTANCE_DEFAULTS`) and the validator the component and the stack config both run.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { NAME_PREFIX_MAX_LENGTH, NAME_PREFIX_PATTERN } from "./lib/naming";
@@ -18,15 +18,22 @@ import {
 } from "./lib/validation";
 
 /** Notebook platforms SageMaker still supports (Amazon Linux 1 and the older AL2 images are deprecated). */
-export const NOTEBOOK_PLATFORMS = ["notebook-al2-v3", "notebook-al2023-v1"] as const;
+export const NotebookPlatform = {
+  /** Amazon Linux 2. */
+  Al2V3: "notebook-al2-v3",
+  /** Amazon Linux 2023. */
+  Al2023V1: "notebook-al2023-v1",
+} as const;
+export type NotebookPlatform = (typeof NotebookPlatform)[keyof typeof NotebookPlatform];
+export const NOTEBOOK_PLATFORMS: readonly NotebookPlatform[] = Object.values(NotebookPlatform);
 
 export interface NotebookInstanceArgs {
   /**
    * SageMaker ML instance type, with the `ml.` prefix.
-   * Default: {@link NOTEBOOK_INSTANCE_DEFAULTS.instanceType} (2 vCPU, 4 GiB: enough to explore and launch jobs).
+   * Default: `NOTEBOOK_INSTANCE_DEFAULTS.instanceType` (2 vCPU, 4 GiB: enough to explore and launch jobs).
    */
   instanceType?: string;
-  /** Size of the ML storage volume in GB, 5-16384. Default: {@link NOTEBOOK_INSTANCE_DEFAULTS.volumeSizeGb}. */
+  /** Size of the ML storage volume in GB, 5-16384. Default: `NOTEBOOK_INSTANCE_DEFAULTS.volumeSizeGb`. */
   volumeSizeGb?: number;
   /**
    * Stop the notebook after this many minutes without kernel or terminal activity (10-1440), through an on-start
@@ -60,30 +67,30 @@ export interface NotebookInstanceArgs {
   ecrRepositoryArns?: pulumi.Input<string>[];
   /**
    * AWS Deep Learning Container repositories training jobs may pull (resolved per region with
-   * `aws.sagemaker.getPrebuiltEcrImage`). Default: {@link NOTEBOOK_INSTANCE_DEFAULTS.prebuiltTrainingRepositories}.
+   * `aws.sagemaker.getPrebuiltEcrImage`). Default: `NOTEBOOK_INSTANCE_DEFAULTS.prebuiltTrainingRepositories`.
    */
   prebuiltTrainingRepositories?: string[];
-  /** Key prefix of training data in the bucket. Default: {@link NOTEBOOK_INSTANCE_DEFAULTS.dataPrefix}. */
+  /** Key prefix of training data in the bucket. Default: `NOTEBOOK_INSTANCE_DEFAULTS.dataPrefix`. */
   dataPrefix?: string;
-  /** Key prefix of model artifacts in the bucket. Default: {@link NOTEBOOK_INSTANCE_DEFAULTS.artifactPrefix}. */
+  /** Key prefix of model artifacts in the bucket. Default: `NOTEBOOK_INSTANCE_DEFAULTS.artifactPrefix`. */
   artifactPrefix?: string;
   /**
    * Protect the notebook instance (its ML volume holds the users' work) and the KMS key this component creates for
    * it: a replacement or `pulumi destroy` then stops instead. Roles, policies and the lifecycle configuration stay
    * replaceable. Prefer this to `protect` in the component's options, which every child would inherit.
-   * Default: {@link NOTEBOOK_INSTANCE_DEFAULTS.protect}.
+   * Default: `NOTEBOOK_INSTANCE_DEFAULTS.protect`.
    */
   protect?: boolean;
   /**
    * Notebook platform (Amazon Linux version and JupyterLab).
-   * Default: {@link NOTEBOOK_INSTANCE_DEFAULTS.platformIdentifier}.
+   * Default: `NOTEBOOK_INSTANCE_DEFAULTS.platformIdentifier`.
    */
-  platformIdentifier?: string;
+  platformIdentifier?: NotebookPlatform;
   /** Tags for every taggable child. Default: none. */
   tags?: Record<string, string>;
 }
 
-/** Every default of {@link NotebookInstanceArgs}, written once (the JSDoc above cites these). */
+/** Every default of `NotebookInstanceArgs`, written once (the JSDoc above cites these). */
 export const NOTEBOOK_INSTANCE_DEFAULTS = {
   instanceType: "ml.t3.medium",
   volumeSizeGb: 50,
@@ -94,7 +101,7 @@ export const NOTEBOOK_INSTANCE_DEFAULTS = {
   prebuiltTrainingRepositories: ["pytorch-training"],
 } as const;
 
-/** Every problem with the arguments (see {@link ArgsValidator}). */
+/** Every problem with the arguments (see `ArgsValidator`). */
 export const validateNotebookInstanceArgs: ArgsValidator<NotebookInstanceArgs> = (args, options = {}) => {
   const name = options.name;
   const v = new ArgProblems();

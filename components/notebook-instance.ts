@@ -11,6 +11,7 @@ import { IDLE_STOP_MINUTES_TAG, idleStopMinutesTagValue } from "@ml-platform/aws
 import { projectNamePrefix } from "./lib/naming";
 import { createServiceRole } from "./lib/service-role";
 import { idleStopOnStartBase64 } from "./lib/notebook-idle-stop";
+import { componentType, withLegacyTypeAlias } from "./lib/type-token";
 import { throwIfInvalid } from "./lib/validation";
 import {
   NOTEBOOK_INSTANCE_DEFAULTS,
@@ -21,11 +22,14 @@ import {
 export {
   NOTEBOOK_INSTANCE_DEFAULTS,
   NOTEBOOK_PLATFORMS,
+  NotebookPlatform,
   validateNotebookInstanceArgs,
   type NotebookInstanceArgs,
 } from "./notebook-instance.args";
 
-export const NOTEBOOK_INSTANCE_TYPE = "ml-platform:sagemaker:NotebookInstance";
+export const NOTEBOOK_INSTANCE_TYPE = componentType("NotebookInstance");
+/** The token before the components were a package; existing stacks' URNs carry it (see withLegacyTypeAlias). */
+export const NOTEBOOK_INSTANCE_LEGACY_TYPE = "ml-platform:sagemaker:NotebookInstance";
 
 /**
  * A SageMaker notebook instance for exploring data and launching training jobs, hardened by default: root access
@@ -49,14 +53,14 @@ export class NotebookInstance extends pulumi.ComponentResource {
   constructor(name: string, args: NotebookInstanceArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate before registering anything, the component included: invalid input leaves nothing half-created.
     throwIfInvalid(NOTEBOOK_INSTANCE_TYPE, name, validateNotebookInstanceArgs(args, { name }));
-    super(NOTEBOOK_INSTANCE_TYPE, name, {}, opts);
+    super(NOTEBOOK_INSTANCE_TYPE, name, {}, withLegacyTypeAlias(opts, NOTEBOOK_INSTANCE_LEGACY_TYPE));
 
     // Only what holds data or keys: the instance (its ML volume) and its key.
     const protect = args.protect ?? NOTEBOOK_INSTANCE_DEFAULTS.protect;
     const namePrefix = args.namePrefix ?? projectNamePrefix(pulumi.getProject(), pulumi.getStack());
     const dataPrefix = args.dataPrefix ?? NOTEBOOK_INSTANCE_DEFAULTS.dataPrefix;
     const artifactPrefix = args.artifactPrefix ?? NOTEBOOK_INSTANCE_DEFAULTS.artifactPrefix;
-    const tags = { ...args.tags, "ml-platform:component": NOTEBOOK_INSTANCE_TYPE };
+    const tags = { ...args.tags, "ml-platform:component": NOTEBOOK_INSTANCE_LEGACY_TYPE };
     const ctx = awsContextOutput(this);
     const prebuilt = (
       args.prebuiltTrainingRepositories ?? NOTEBOOK_INSTANCE_DEFAULTS.prebuiltTrainingRepositories

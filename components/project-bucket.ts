@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { renderPolicy, tlsOnlyBucketPolicy } from "@ml-platform/aws-facts/iam-policies";
 import { createAccessLogBucket } from "./lib/access-log-bucket";
+import { componentType, withLegacyTypeAlias } from "./lib/type-token";
 import { throwIfInvalid } from "./lib/validation";
 import {
   ACCESS_LOG_BUCKET_SUFFIX,
@@ -17,7 +18,9 @@ export {
   type ProjectBucketArgs,
 } from "./project-bucket.args";
 
-export const PROJECT_BUCKET_TYPE = "ml-platform:s3:ProjectBucket";
+export const PROJECT_BUCKET_TYPE = componentType("ProjectBucket");
+/** The token before the components were a package; existing stacks' URNs carry it (see withLegacyTypeAlias). */
+export const PROJECT_BUCKET_LEGACY_TYPE = "ml-platform:s3:ProjectBucket";
 
 /**
  * The project's S3 bucket for training data (`data/`) and model artifacts (`models/`): server-side encryption,
@@ -37,8 +40,8 @@ export class ProjectBucket extends pulumi.ComponentResource {
 
   constructor(name: string, args: ProjectBucketArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     throwIfInvalid(PROJECT_BUCKET_TYPE, name, validateProjectBucketArgs(args, { name }));
-    super(PROJECT_BUCKET_TYPE, name, {}, opts);
-    const tags = { ...args.tags, "ml-platform:component": PROJECT_BUCKET_TYPE };
+    super(PROJECT_BUCKET_TYPE, name, {}, withLegacyTypeAlias(opts, PROJECT_BUCKET_LEGACY_TYPE));
+    const tags = { ...args.tags, "ml-platform:component": PROJECT_BUCKET_LEGACY_TYPE };
 
     this.bucket = new aws.s3.Bucket(
       name,

@@ -1,6 +1,6 @@
 /**
  * The arguments of the ScalableEndpoint component: their types, their defaults (written once, in
- * {@link SCALABLE_ENDPOINT_DEFAULTS}) and the validator the component and the stack config both run.
+ * `SCALABLE_ENDPOINT_DEFAULTS`) and the validator the component and the stack config both run.
  */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
@@ -19,7 +19,21 @@ import {
   type ArgsValidator,
 } from "./lib/validation";
 
-export const TRAFFIC_ROUTING_TYPES = ["ALL_AT_ONCE", "CANARY", "LINEAR"] as const;
+/**
+ * How a blue/green update moves traffic to the new fleet (SageMaker's TrafficRoutingConfig Type,
+ * https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TrafficRoutingConfig.html). An `as const` object
+ * rather than a union, so that the package schema gets a named enum other languages can use.
+ */
+export const TrafficRouting = {
+  /** Shift all traffic at once, after the new fleet passes its health checks. */
+  AllAtOnce: "ALL_AT_ONCE",
+  /** Shift a first slice (`stepPercent`), watch the alarm, then the rest. */
+  Canary: "CANARY",
+  /** Shift equal steps of `stepPercent`, watching the alarm between steps. */
+  Linear: "LINEAR",
+} as const;
+export type TrafficRouting = (typeof TrafficRouting)[keyof typeof TrafficRouting];
+export const TRAFFIC_ROUTING_TYPES: readonly TrafficRouting[] = Object.values(TrafficRouting);
 
 const S3_BUCKET_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const IMAGE_TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
@@ -28,26 +42,26 @@ const IMAGE_TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 export interface BlueGreenDeploymentArgs {
   /**
    * How traffic moves to the new fleet: `"ALL_AT_ONCE"`, `"CANARY"` (a first slice, then the rest) or `"LINEAR"`
-   * (equal steps). Default: {@link SCALABLE_ENDPOINT_DEFAULTS.blueGreen.trafficRouting}.
+   * (equal steps). Default: `SCALABLE_ENDPOINT_DEFAULTS.blueGreen.trafficRouting`.
    */
-  trafficRouting?: string;
+  trafficRouting?: TrafficRouting;
   /** CANARY: the first slice; LINEAR: each step, as a percentage of capacity (CANARY 1-50, LINEAR 10-50).
-   * Default: {@link SCALABLE_ENDPOINT_DEFAULTS.blueGreen.stepPercent}.
+   * Default: `SCALABLE_ENDPOINT_DEFAULTS.blueGreen.stepPercent`.
    */
   stepPercent?: number;
   /**
    * Seconds to watch the alarm between traffic steps (and before finishing), 0-3600.
-   * Default: {@link SCALABLE_ENDPOINT_DEFAULTS.blueGreen.waitIntervalSeconds}.
+   * Default: `SCALABLE_ENDPOINT_DEFAULTS.blueGreen.waitIntervalSeconds`.
    */
   waitIntervalSeconds?: number;
   /**
    * Seconds to keep the old fleet after the shift completes, 0-3600.
-   * Default: {@link SCALABLE_ENDPOINT_DEFAULTS.blueGreen.terminationWaitSeconds}.
+   * Default: `SCALABLE_ENDPOINT_DEFAULTS.blueGreen.terminationWaitSeconds`.
    */
   terminationWaitSeconds?: number;
   /**
    * 5xx errors per minute on the variant that trigger a rollback (≥ 1).
-   * Default: {@link SCALABLE_ENDPOINT_DEFAULTS.blueGreen.rollbackOn5xxErrorsPerMinute}.
+   * Default: `SCALABLE_ENDPOINT_DEFAULTS.blueGreen.rollbackOn5xxErrorsPerMinute`.
    */
   rollbackOn5xxErrorsPerMinute?: number;
 }
@@ -57,14 +71,14 @@ export interface ScalableEndpointArgs {
   instanceType: string;
   /** Instances at creation, between minCapacity and maxCapacity. Default: `minCapacity`. */
   initialInstanceCount?: number;
-  /** Fewest instances autoscaling may leave, ≥ 1. Default: {@link SCALABLE_ENDPOINT_DEFAULTS.minCapacity}. */
+  /** Fewest instances autoscaling may leave, ≥ 1. Default: `SCALABLE_ENDPOINT_DEFAULTS.minCapacity`. */
   minCapacity?: number;
-  /** Most instances autoscaling may add, ≥ minCapacity. Default: {@link SCALABLE_ENDPOINT_DEFAULTS.maxCapacity}. */
+  /** Most instances autoscaling may add, ≥ minCapacity. Default: `SCALABLE_ENDPOINT_DEFAULTS.maxCapacity`. */
   maxCapacity?: number;
   /**
    * Target of `SageMakerVariantInvocationsPerInstance` (invocations per instance per minute), > 0. A good start is
    * CDK's 0.5 × the instance's maximum requests per second × 60.
-   * Default: {@link SCALABLE_ENDPOINT_DEFAULTS.targetInvocationsPerInstance}.
+   * Default: `SCALABLE_ENDPOINT_DEFAULTS.targetInvocationsPerInstance`.
    */
   targetInvocationsPerInstance?: number;
   /**
@@ -74,27 +88,27 @@ export interface ScalableEndpointArgs {
    * reacts to a spike in ~30 s instead of ~4 minutes
    * (https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-add-code-define.html). AWS does not say
    * whether CPU instance types emit it; check the metric exists in CloudWatch. `npm run capacity` shows the
-   * difference. Default: {@link SCALABLE_ENDPOINT_DEFAULTS.scalingMetric}.
+   * difference. Default: `SCALABLE_ENDPOINT_DEFAULTS.scalingMetric`.
    */
-  scalingMetric?: string;
+  scalingMetric?: ScalingMetric;
   /**
    * Target concurrent requests per model (in flight plus queued) for `concurrentRequestsPerModel`, > 0.
-   * Default: {@link SCALABLE_ENDPOINT_DEFAULTS.targetConcurrentRequestsPerModel}.
+   * Default: `SCALABLE_ENDPOINT_DEFAULTS.targetConcurrentRequestsPerModel`.
    */
   targetConcurrentRequestsPerModel?: number;
   /**
    * Seconds after a scale-in before another scale-in, integer ≥ 0.
-   * Default: {@link SCALABLE_ENDPOINT_DEFAULTS.scaleInCooldownSeconds} (the service's own default).
+   * Default: `SCALABLE_ENDPOINT_DEFAULTS.scaleInCooldownSeconds` (the service's own default).
    */
   scaleInCooldownSeconds?: number;
   /**
    * Seconds after a scale-out before another scale-out, integer ≥ 0.
-   * Default: {@link SCALABLE_ENDPOINT_DEFAULTS.scaleOutCooldownSeconds}.
+   * Default: `SCALABLE_ENDPOINT_DEFAULTS.scaleOutCooldownSeconds`.
    */
   scaleOutCooldownSeconds?: number;
   /**
    * Instance autoscaling; `false` gives a fixed fleet of `initialInstanceCount`.
-   * Default: {@link SCALABLE_ENDPOINT_DEFAULTS.autoscaling}.
+   * Default: `SCALABLE_ENDPOINT_DEFAULTS.autoscaling`.
    */
   autoscaling?: boolean;
   /**
@@ -109,21 +123,21 @@ export interface ScalableEndpointArgs {
    * archive rolls out as a new model. Default: none (the artifact must already be at `modelDataUrl`).
    */
   modelArchive?: string;
-  /** Deep Learning Container repository. Default: {@link SCALABLE_ENDPOINT_DEFAULTS.imageRepository}. */
+  /** Deep Learning Container repository. Default: `SCALABLE_ENDPOINT_DEFAULTS.imageRepository`. */
   imageRepository?: string;
   /**
-   * Image tag. Default: {@link SCALABLE_ENDPOINT_DEFAULTS.imageTag} `.gpu` on GPU instances, `.cpu` otherwise
-   * (see {@link defaultImageTag}).
+   * Image tag. Default: `SCALABLE_ENDPOINT_DEFAULTS.imageTag` `.gpu` on GPU instances, `.cpu` otherwise
+   * (see `defaultImageTag`).
    */
   imageTag?: string;
   /**
-   * Container environment. Default: {@link SCALABLE_ENDPOINT_DEFAULTS.containerEnvironment} (the PyTorch serving
+   * Container environment. Default: `SCALABLE_ENDPOINT_DEFAULTS.containerEnvironment` (the PyTorch serving
    * convention: code/ inside the model archive).
    */
   containerEnvironment?: Record<string, string>;
   /**
    * Run the container without network access (the model data is still downloaded by SageMaker). Turn off only if
-   * the model's code installs packages at start-up. Default: {@link SCALABLE_ENDPOINT_DEFAULTS.enableNetworkIsolation}.
+   * the model's code installs packages at start-up. Default: `SCALABLE_ENDPOINT_DEFAULTS.enableNetworkIsolation`.
    */
   enableNetworkIsolation?: boolean;
   /**
@@ -135,14 +149,14 @@ export interface ScalableEndpointArgs {
   /**
    * Protect the KMS key this component creates: deleting a key makes everything it encrypted unreadable, and a key
    * scheduled for deletion breaks the running endpoint. The endpoint itself stays unprotected, since an
-   * instance-type change replaces it. Default: {@link SCALABLE_ENDPOINT_DEFAULTS.protectKey}.
+   * instance-type change replaces it. Default: `SCALABLE_ENDPOINT_DEFAULTS.protectKey`.
    */
   protectKey?: boolean;
   /** Blue/green deployments with auto-rollback on 5xx errors. Default: undefined (SageMaker's default update). */
   blueGreen?: BlueGreenDeploymentArgs;
   /**
    * Timeouts for the Endpoint child (creation and blue/green updates can take long). A component-level
-   * customTimeouts would not reach it. Default: {@link SCALABLE_ENDPOINT_DEFAULTS.endpointTimeouts}.
+   * customTimeouts would not reach it. Default: `SCALABLE_ENDPOINT_DEFAULTS.endpointTimeouts`.
    */
   endpointTimeouts?: pulumi.CustomTimeouts;
   /** Base of the endpoint name, `<base>-<8 hex of the variant shape>`. Default: the component name, lower-cased. */
@@ -151,12 +165,18 @@ export interface ScalableEndpointArgs {
   tags?: Record<string, string>;
 }
 
-/** Every default of {@link ScalableEndpointArgs}, written once (the JSDoc above cites these). */
+/** Every default of `ScalableEndpointArgs`, written once (the JSDoc above cites these). */
+/** What target tracking follows (see `ScalableEndpointArgs.scalingMetric`); a named enum in the package schema. */
+export const ScalingMetric = {
+  /** `SageMakerVariantInvocationsPerInstance`, 1-minute resolution. */
+  InvocationsPerInstance: "invocationsPerInstance",
+  /** `SageMakerVariantConcurrentRequestsPerModelHighResolution`, 10-second resolution. */
+  ConcurrentRequestsPerModel: "concurrentRequestsPerModel",
+} as const;
+export type ScalingMetric = (typeof ScalingMetric)[keyof typeof ScalingMetric];
+
 /** The values `scalingMetric` accepts. */
-export const SCALING_METRIC_NAMES: readonly string[] = [
-  "invocationsPerInstance",
-  "concurrentRequestsPerModel",
-];
+export const SCALING_METRIC_NAMES: readonly string[] = Object.values(ScalingMetric);
 
 export const SCALABLE_ENDPOINT_DEFAULTS = {
   minCapacity: 1,
@@ -168,7 +188,7 @@ export const SCALABLE_ENDPOINT_DEFAULTS = {
   scaleOutCooldownSeconds: 60,
   autoscaling: true,
   imageRepository: "pytorch-inference",
-  /** By the instance's accelerator: see {@link defaultImageTag}. */
+  /** By the instance's accelerator: see `defaultImageTag`. */
   imageTag: { gpu: "2.6.0-gpu-py312", cpu: "2.6.0-cpu-py312" },
   containerEnvironment: {
     SAGEMAKER_PROGRAM: "inference.py",
@@ -214,7 +234,7 @@ export function modelKeyProblem(key: string): string | undefined {
   return undefined;
 }
 
-/** Every problem with the arguments (see {@link ArgsValidator}). */
+/** Every problem with the arguments (see `ArgsValidator`). */
 export const validateScalableEndpointArgs: ArgsValidator<ScalableEndpointArgs> = (args, options = {}) => {
   const v = new ArgProblems();
   // Children are auto-named `<name>-model-<7 hex>` and `<name>-config-<7 hex>`.

@@ -19,6 +19,7 @@ import {
 } from "@ml-platform/aws-facts/iam-policies";
 import { endpointNameFor, endpointNamePrefix } from "./lib/naming";
 import { createServiceRole } from "./lib/service-role";
+import { componentType, withLegacyTypeAlias } from "./lib/type-token";
 import { ArgProblems, checkInstanceType, throwIfInvalid } from "./lib/validation";
 import {
   defaultImageTag,
@@ -36,12 +37,16 @@ export {
   modelKeyProblem,
   SCALABLE_ENDPOINT_DEFAULTS,
   TRAFFIC_ROUTING_TYPES,
+  ScalingMetric,
+  TrafficRouting,
   validateScalableEndpointArgs,
   type BlueGreenDeploymentArgs,
   type ScalableEndpointArgs,
 } from "./scalable-endpoint.args";
 
-export const SCALABLE_ENDPOINT_TYPE = "ml-platform:sagemaker:ScalableEndpoint";
+export const SCALABLE_ENDPOINT_TYPE = componentType("ScalableEndpoint");
+/** The token before the components were a package; existing stacks' URNs carry it (see withLegacyTypeAlias). */
+export const SCALABLE_ENDPOINT_LEGACY_TYPE = "ml-platform:sagemaker:ScalableEndpoint";
 
 /** The one production variant's name. Explicit, because the scalable target's resourceId contains it. */
 export const VARIANT_NAME = "AllTraffic";
@@ -66,7 +71,7 @@ export const SCALING_METRICS = {
  *   returned to them keeps working (docs/architecture.md, "Day 2").
  * - The Endpoint's name is `<base>-<digest of the variant shape and auto-rollback>` so that an instance-type change,
  *   which UpdateEndpoint refuses on an autoscaled variant, becomes a create-before-delete replacement (see
- *   docs/architecture.md, "Changing the endpoint's instance type"). Grant invocation on {@link invokeArnPattern}.
+ *   docs/architecture.md, "Changing the endpoint's instance type"). Grant invocation on `invokeArnPattern`.
  * - Scaling: an Application Auto Scaling target on `endpoint/<name>/variant/AllTraffic` and a TargetTrackingScaling
  *   policy wired to the target's outputs, with explicit cooldowns.
  * - Optional blue/green deployments that roll back on a CloudWatch alarm on the variant's Invocation5XXErrors.
@@ -78,7 +83,7 @@ export class ScalableEndpoint extends pulumi.ComponentResource {
   readonly endpointArn: pulumi.Output<string>;
   /**
    * `arn:<partition>:sagemaker:<region>:<account>:endpoint/<base>-*`: every generation of this endpoint's name, in
-   * lower case as SageMaker ARNs are. Grant `sagemaker:InvokeEndpoint` on this rather than on {@link endpointArn}:
+   * lower case as SageMaker ARNs are. Grant `sagemaker:InvokeEndpoint` on this rather than on `endpointArn`:
    * a replacement (instance-type change) then leaves the grant unchanged, so callers still running against the old
    * endpoint keep access until they move, and the new one is invokable from its creation.
    */
@@ -100,14 +105,14 @@ export class ScalableEndpoint extends pulumi.ComponentResource {
 
   constructor(name: string, args: ScalableEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
     throwIfInvalid(SCALABLE_ENDPOINT_TYPE, name, validateScalableEndpointArgs(args, { name }));
-    super(SCALABLE_ENDPOINT_TYPE, name, {}, opts);
+    super(SCALABLE_ENDPOINT_TYPE, name, {}, withLegacyTypeAlias(opts, SCALABLE_ENDPOINT_LEGACY_TYPE));
 
     const instance = checkInstanceType(new ArgProblems(), "instanceType", args.instanceType, "sagemaker")!;
     const autoscaling = args.autoscaling ?? DEFAULTS.autoscaling;
     const minCapacity = args.minCapacity ?? DEFAULTS.minCapacity;
     const maxCapacity = args.maxCapacity ?? DEFAULTS.maxCapacity;
     const initialInstanceCount = args.initialInstanceCount ?? minCapacity;
-    const tags = { ...args.tags, "ml-platform:component": SCALABLE_ENDPOINT_TYPE };
+    const tags = { ...args.tags, "ml-platform:component": SCALABLE_ENDPOINT_LEGACY_TYPE };
     const endpointNameBase = (args.endpointNameBase ?? name).toLowerCase();
     const endpointName = endpointNameFor(endpointNameBase, {
       variants: { [VARIANT_NAME]: args.instanceType },

@@ -1,6 +1,6 @@
 /**
  * The arguments of the TrainingHost component: their types, their defaults (written once, in
- * {@link TRAINING_HOST_DEFAULTS}) and the validator the component and the stack config both run.
+ * `TRAINING_HOST_DEFAULTS`) and the validator the component and the stack config both run.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import {
@@ -30,7 +30,7 @@ export interface TrainingHostArgs {
    * Name of the public SSM parameter holding the AMI id. It is resolved at deployment time; later AMI releases (and
    * a changed parameter) don't replace the host (`ignoreChanges: ["ami"]`: use `pulumi up --replace` to move it).
    * A GPU image on a CPU type, or an image of the other processor architecture, is rejected.
-   * Default: by the instance's accelerator ({@link defaultAmiParameter}): the PyTorch GPU Deep Learning AMI
+   * Default: by the instance's accelerator (`defaultAmiParameter`): the PyTorch GPU Deep Learning AMI
    * (`/aws/service/deeplearning/ami/x86_64/oss-nvidia-driver-gpu-pytorch-2.7-amazon-linux-2023/latest/ami-id`) on
    * NVIDIA GPU types, Amazon Linux 2023 (`/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-<arch>`) on
    * CPU types; required for other accelerators.
@@ -38,19 +38,19 @@ export interface TrainingHostArgs {
   amiParameter?: string;
   /**
    * Size of the encrypted gp3 root volume in GB, 8-16384. It must be at least the AMI's snapshot.
-   * Default: {@link TRAINING_HOST_DEFAULTS.rootVolumeGb}.
+   * Default: `TRAINING_HOST_DEFAULTS.rootVolumeGb`.
    */
   rootVolumeGb?: number;
   /**
    * Run as a one-time Spot instance, terminated on interruption (its root volume with it: keep data and
    * checkpoints in the bucket). One-time, because a persistent request outlives the instance: destroying or
    * replacing the host leaves it open and it launches an unmanaged instance. A change of instance type replaces a
-   * Spot host. Default: {@link TRAINING_HOST_DEFAULTS.spot} (on-demand).
+   * Spot host. Default: `TRAINING_HOST_DEFAULTS.spot` (on-demand).
    */
   spot?: boolean;
   /**
    * CIDR blocks allowed to SSH (tcp/22). `0.0.0.0/0`, `::/0` and anything wider than /8 (IPv4) or /16 (IPv6) are
-   * rejected. Default: {@link TRAINING_HOST_DEFAULTS.sshCidrs} (no ingress at all: use Session Manager).
+   * rejected. Default: `TRAINING_HOST_DEFAULTS.sshCidrs` (no ingress at all: use Session Manager).
    */
   sshCidrs?: string[];
   /** EC2 key pair for SSH. Default: none (Session Manager or EC2 Instance Connect). */
@@ -66,14 +66,14 @@ export interface TrainingHostArgs {
   vpcId?: pulumi.Input<string>;
   /**
    * Give the host a public IPv4 address. Needed in a public subnet without NAT so the SSM agent and S3 are reachable;
-   * ingress stays closed either way. Default: {@link TRAINING_HOST_DEFAULTS.associatePublicIp}.
+   * ingress stays closed either way. Default: `TRAINING_HOST_DEFAULTS.associatePublicIp`.
    */
   associatePublicIp?: boolean;
   /** ARN of the project bucket. */
   bucketArn: pulumi.Input<string>;
-  /** Key prefix the host may read training data from. Default: {@link TRAINING_HOST_DEFAULTS.dataPrefix}. */
+  /** Key prefix the host may read training data from. Default: `TRAINING_HOST_DEFAULTS.dataPrefix`. */
   dataPrefix?: string;
-  /** Key prefix the host may write model artifacts to. Default: {@link TRAINING_HOST_DEFAULTS.artifactPrefix}. */
+  /** Key prefix the host may write model artifacts to. Default: `TRAINING_HOST_DEFAULTS.artifactPrefix`. */
   artifactPrefix?: string;
   /** KMS key for the root volume. Default: the account's default EBS key (aws/ebs). */
   rootVolumeKmsKeyArn?: pulumi.Input<string>;
@@ -81,7 +81,7 @@ export interface TrainingHostArgs {
   tags?: Record<string, string>;
 }
 
-/** Every default of {@link TrainingHostArgs}, written once (the JSDoc above cites these). */
+/** Every default of `TrainingHostArgs`, written once (the JSDoc above cites these). */
 export const TRAINING_HOST_DEFAULTS = {
   rootVolumeGb: 150,
   spot: false,
@@ -91,7 +91,7 @@ export const TRAINING_HOST_DEFAULTS = {
   artifactPrefix: "models/",
 } as const;
 
-/** Every problem with the arguments (see {@link ArgsValidator}). */
+/** Every problem with the arguments (see `ArgsValidator`). */
 export const validateTrainingHostArgs: ArgsValidator<TrainingHostArgs> = (args, options = {}) => {
   const v = new ArgProblems();
   // The role is auto-named `<name>-role-<7 hex>`.

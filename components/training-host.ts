@@ -9,6 +9,7 @@ import {
 import { defaultAmiParameter } from "@ml-platform/aws-facts/ami-parameters";
 import { defaultVpcIdOutput } from "./lib/default-vpc";
 import { createServiceRole } from "./lib/service-role";
+import { componentType, withLegacyTypeAlias } from "./lib/type-token";
 import { throwIfInvalid } from "./lib/validation";
 import {
   TRAINING_HOST_DEFAULTS,
@@ -22,7 +23,9 @@ export {
   type TrainingHostArgs,
 } from "./training-host.args";
 
-export const TRAINING_HOST_TYPE = "ml-platform:ec2:TrainingHost";
+export const TRAINING_HOST_TYPE = componentType("TrainingHost");
+/** The token before the components were a package; existing stacks' URNs carry it (see withLegacyTypeAlias). */
+export const TRAINING_HOST_LEGACY_TYPE = "ml-platform:ec2:TrainingHost";
 
 /**
  * An EC2 host for PyTorch training on the AWS Deep Learning AMI: IMDSv2 only, encrypted gp3 root volume, no public
@@ -43,9 +46,9 @@ export class TrainingHost extends pulumi.ComponentResource {
 
   constructor(name: string, args: TrainingHostArgs, opts?: pulumi.ComponentResourceOptions) {
     throwIfInvalid(TRAINING_HOST_TYPE, name, validateTrainingHostArgs(args, { name }));
-    super(TRAINING_HOST_TYPE, name, {}, opts);
+    super(TRAINING_HOST_TYPE, name, {}, withLegacyTypeAlias(opts, TRAINING_HOST_LEGACY_TYPE));
 
-    const tags = { ...args.tags, "ml-platform:component": TRAINING_HOST_TYPE };
+    const tags = { ...args.tags, "ml-platform:component": TRAINING_HOST_LEGACY_TYPE };
     const ctx = awsContextOutput(this);
     const dataPrefix = args.dataPrefix ?? TRAINING_HOST_DEFAULTS.dataPrefix;
     const artifactPrefix = args.artifactPrefix ?? TRAINING_HOST_DEFAULTS.artifactPrefix;

@@ -11,12 +11,20 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { validateInferenceFunctionArgs } from "@ml-platform/components/inference-function";
-import { validateNotebookInstanceArgs } from "@ml-platform/components/notebook-instance";
+import {
+  validateInferenceFunctionArgs,
+  type FunctionArchitecture,
+} from "@ml-platform/components/inference-function";
+import {
+  validateNotebookInstanceArgs,
+  type NotebookPlatform,
+} from "@ml-platform/components/notebook-instance";
 import {
   modelKeyProblem,
   modelDataUrlProblem,
   validateScalableEndpointArgs,
+  type ScalingMetric,
+  type TrafficRouting,
 } from "@ml-platform/components/scalable-endpoint";
 import { validateTrainingHostArgs } from "@ml-platform/components/training-host";
 import { projectNamePrefix } from "@ml-platform/components/lib/naming";
@@ -24,13 +32,21 @@ import { ArgProblems, checkTags, type ArgProblem } from "@ml-platform/components
 
 export const CONFIG_NAMESPACE = "ml-platform";
 
+/**
+ * Any string, typed as the component's enum: the component's validator (run below) reports a value outside the enum
+ * with its rule and the allowed values, as for every other rule.
+ */
+function anyStringAs<T extends string>() {
+  return z.string() as unknown as z.ZodType<T>;
+}
+
 const notebookSchema = z.strictObject({
   instanceType: z.string(),
   volumeSizeGb: z.number(),
   idleStopMinutes: z.number().optional(),
   subnetId: z.string().optional(),
   securityGroupIds: z.array(z.string()).optional(),
-  platformIdentifier: z.string().optional(),
+  platformIdentifier: anyStringAs<NotebookPlatform>().optional(),
 });
 
 const trainingHostSchema = z.strictObject({
@@ -46,7 +62,7 @@ const trainingHostSchema = z.strictObject({
 });
 
 const blueGreenSchema = z.strictObject({
-  trafficRouting: z.string().optional(),
+  trafficRouting: anyStringAs<TrafficRouting>().optional(),
   stepPercent: z.number().optional(),
   waitIntervalSeconds: z.number().optional(),
   terminationWaitSeconds: z.number().optional(),
@@ -59,7 +75,7 @@ const endpointSchema = z.strictObject({
   minCapacity: z.number(),
   maxCapacity: z.number(),
   targetInvocationsPerInstance: z.number(),
-  scalingMetric: z.string().optional(),
+  scalingMetric: anyStringAs<ScalingMetric>().optional(),
   targetConcurrentRequestsPerModel: z.number().optional(),
   scaleInCooldownSeconds: z.number(),
   scaleOutCooldownSeconds: z.number(),
@@ -79,7 +95,7 @@ const inferenceSchema = z.strictObject({
   invokeTimeoutMs: z.number().optional(),
   logRetentionDays: z.number().optional(),
   encryptLogs: z.boolean().optional(),
-  architecture: z.string().optional(),
+  architecture: anyStringAs<FunctionArchitecture>().optional(),
 });
 
 const tagsSchema = z.record(z.string(), z.string());

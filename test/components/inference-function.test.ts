@@ -201,7 +201,7 @@ describe("InferenceFunction", () => {
         "logRetentionDays",
         /retention value/,
       ],
-      ["unknown architecture", { architecture: "riscv" }, "architecture", /x86_64/],
+      ["unknown architecture", { architecture: "riscv" as never }, "architecture", /x86_64/],
       ["bad function name", { functionName: "my function" }, "functionName", /Lambda function name/],
     ];
     it("rejects a component name too long for the role's auto-name (IAM's 64 characters)", async () => {

@@ -152,7 +152,12 @@ describe("NotebookInstance", () => {
       ["a 4 GB volume", { volumeSizeGb: 4 }, "volumeSizeGb", /5 to 16384/],
       ["a 5-minute idle limit", { idleStopMinutes: 5 }, "idleStopMinutes", /10 to 1440/],
       ["a mixed-case prefix", { namePrefix: "ML-Platform" }, "namePrefix", /lower-case/],
-      ["a deprecated platform", { platformIdentifier: "notebook-al1-v1" }, "platformIdentifier", /one of/],
+      [
+        "a deprecated platform",
+        { platformIdentifier: "notebook-al1-v1" as never },
+        "platformIdentifier",
+        /one of/,
+      ],
     ];
     it("rejects a component name SageMaker can't use as a notebook name prefix", async () => {
       for (const name of ["research_notebook", "n".repeat(46)]) {

@@ -49,7 +49,7 @@ describe("ScalableEndpoint scalingMetric", () => {
 
   it("rejects an unknown metric and a target ≤ 0", async () => {
     assertRejected(
-      await build({ scalingMetric: "cpu" }),
+      await build({ scalingMetric: "cpu" as never }),
       "scalingMetric",
       /one of invocationsPerInstance, concurrentRequestsPerModel/,
     );

@@ -8,7 +8,7 @@ import {
   assertOnlyChildren,
   assertRejected,
 } from "../support/captured-assertions";
-import { CHILDREN, TYPES as T } from "../support/type-tokens";
+import { CHILDREN, LEGACY_TYPES, TYPES as T } from "../support/type-tokens";
 import { hasInstanceStorage } from "@ml-platform/policy/policies/sagemaker";
 
 const base: ScalableEndpointArgs = {
@@ -105,7 +105,7 @@ describe("ScalableEndpoint", () => {
       scalableDimension: "sagemaker:variant:DesiredInstanceCount",
       minCapacity: 1,
       maxCapacity: 3,
-      tags: { "ml-platform:component": T.endpointComponent },
+      tags: { "ml-platform:component": LEGACY_TYPES[T.endpointComponent] },
     });
     assert.deepEqual(target.propertyDependencies.resourceId, [endpoint.urn]);
     assert.deepEqual(policy.inputs, {
@@ -320,7 +320,7 @@ describe("ScalableEndpoint", () => {
       ],
       [
         "unknown routing",
-        { blueGreen: { trafficRouting: "RANDOM" } },
+        { blueGreen: { trafficRouting: "RANDOM" as never } },
         "blueGreen.trafficRouting",
         /one of ALL_AT_ONCE/,
       ],

@@ -2,11 +2,12 @@
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 export const TYPES = {
   stack: "pulumi:pulumi:Stack",
-  projectBucket: "ml-platform:s3:ProjectBucket",
-  notebookComponent: "ml-platform:sagemaker:NotebookInstance",
-  trainingComponent: "ml-platform:ec2:TrainingHost",
-  endpointComponent: "ml-platform:sagemaker:ScalableEndpoint",
-  functionComponent: "ml-platform:lambda:InferenceFunction",
+  // `<package>:index:<Component>`: the provider name run-plugin derives from "@ml-platform/components".
+  projectBucket: "components:index:ProjectBucket",
+  notebookComponent: "components:index:NotebookInstance",
+  trainingComponent: "components:index:TrainingHost",
+  endpointComponent: "components:index:ScalableEndpoint",
+  functionComponent: "components:index:InferenceFunction",
   bucket: AWS_TYPES.s3Bucket,
   sse: AWS_TYPES.s3BucketServerSideEncryptionConfiguration,
   versioning: AWS_TYPES.s3BucketVersioning,
@@ -37,6 +38,18 @@ export const TYPES = {
   profile: AWS_TYPES.iamInstanceProfile,
   key: AWS_TYPES.kmsKey,
 } as const;
+
+/**
+ * The components' tokens before they were a package: deployed stacks' URNs carry them (the components alias them)
+ * and the children's `ml-platform:component` tag keeps them.
+ */
+export const LEGACY_TYPES: Readonly<Record<string, string>> = {
+  [TYPES.projectBucket]: "ml-platform:s3:ProjectBucket",
+  [TYPES.notebookComponent]: "ml-platform:sagemaker:NotebookInstance",
+  [TYPES.trainingComponent]: "ml-platform:ec2:TrainingHost",
+  [TYPES.endpointComponent]: "ml-platform:sagemaker:ScalableEndpoint",
+  [TYPES.functionComponent]: "ml-platform:lambda:InferenceFunction",
+};
 
 /**
  * What each component creates by default, by child type (the notebook with idle auto-stop, the endpoint with

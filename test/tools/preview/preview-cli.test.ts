@@ -64,7 +64,7 @@ describe("offline preview CLI (end to end)", function () {
         assert.match(run.stdout, new RegExp(`━━ Stack ${stack} \\(ml-platform\\) ━━`));
       // The plan tree: components with their children, key inputs per type.
       assert.match(run.stdout, /\+ {3}pulumi:pulumi:Stack +ml-platform-dev/);
-      assert.match(run.stdout, /├─ ml-platform:sagemaker:ScalableEndpoint/);
+      assert.match(run.stdout, /├─ components:index:ScalableEndpoint/);
       assert.match(
         run.stdout,
         /│ {2}[├└]─ aws:sagemaker:EndpointConfiguration .*variant AllTraffic: ml\.m5\.large×1/,
