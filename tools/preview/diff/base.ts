@@ -68,11 +68,16 @@ function checkReport(data: unknown, what: string): PreviewReport {
   return r as PreviewReport;
 }
 
-function run(
-  cmd: string,
-  args: readonly string[],
-  cwd: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export interface CommandResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a command in `cwd` to completion; rejects only when it cannot be started. */
+export type CommandRunner = (cmd: string, args: readonly string[], cwd: string) => Promise<CommandResult>;
+
+function run(cmd: string, args: readonly string[], cwd: string): Promise<CommandResult> {
   return new Promise((resolvePromise, reject) => {
     // Its own process group, so that an interrupted run can stop the whole tree (build, preview, policy pack).
     const child = spawn(cmd, args, {
@@ -177,8 +182,15 @@ export interface GitBase {
   readonly cleanup: () => void;
 }
 
-/** Checks out `ref` in a temporary worktree with its dependencies; `cleanup` removes it (also run on SIGINT/SIGTERM). */
-export async function checkoutBase(ref: string, repoRoot: string): Promise<GitBase> {
+/**
+ * Checks out `ref` in a temporary worktree with its dependencies; `cleanup` removes it (also run on SIGINT/SIGTERM).
+ * `runInstall` runs the `npm ci` of a base whose lockfile differs (replaceable so that tests need no real install).
+ */
+export async function checkoutBase(
+  ref: string,
+  repoRoot: string,
+  runInstall: CommandRunner = run,
+): Promise<GitBase> {
   const commit = git(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], repoRoot);
   const dir = mkdtempSync(join(tmpdir(), "ml-platform-base-"));
   let removed = false;
@@ -209,12 +221,18 @@ export async function checkoutBase(ref: string, repoRoot: string): Promise<GitBa
       linkNodeModules(repoRoot, dir);
     else {
       install = "npm ci";
-      const ci = await run(
-        process.platform === "win32" ? "npm.cmd" : "npm",
-        ["ci", "--no-audit", "--no-fund"],
-        dir,
-      );
-      if (ci.code !== 0) throw new BaseError(`npm ci for the base ${ref} failed:\n${ci.stderr.slice(-2000)}`);
+      const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+      let ci: CommandResult;
+      try {
+        ci = await runInstall(npm, ["ci", "--no-audit", "--no-fund"], dir);
+      } catch (err) {
+        throw new BaseError(`npm ci for the base ${ref} could not start: ${(err as Error).message}`);
+      }
+      if (ci.code !== 0) {
+        throw new BaseError(
+          `npm ci for the base ${ref} failed (exit ${ci.code}):\n${ci.stderr.slice(-2000)}`,
+        );
+      }
     }
     return { dir, commit, install, cleanup };
   } catch (err) {
