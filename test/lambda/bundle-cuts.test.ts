@@ -5,8 +5,11 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { eventStreamSerdeProvider, EventStreamSerde } from "../../lambda/sdk-cuts/no-event-streams";
-import { expectedSigV4Signature, parseSigV4Authorization } from "../support/sagemaker-sigv4";
+import {
+  eventStreamSerdeProvider,
+  EventStreamSerde,
+} from "@ml-platform/inference-function/sdk-cuts/no-event-streams";
+import { expectedSigV4Signature, parseSigV4Authorization } from "./support/sagemaker-sigv4";
 import {
   awsEnv,
   BUNDLE_PATH,
@@ -16,7 +19,7 @@ import {
   REPO_ROOT,
   setEnv,
   useFunctionUnderTest,
-} from "../support/sagemaker-function";
+} from "./support/sagemaker-function";
 
 const IMAGE = "https://images.example.com/dogs/beagle.jpg";
 

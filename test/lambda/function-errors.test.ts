@@ -1,14 +1,14 @@
 // The bundled function's error mapping, against SageMaker errors as they arrive on the wire: status codes,
 // which errors the SDK retries (counted at the emulator), the deadline, misconfiguration, and no leaks.
 import assert from "node:assert/strict";
-import { ACCOUNT_ID, LOG_STREAM_ARN, sagemakerErrors, type Behaviour } from "../support/sagemaker-emulator";
+import { ACCOUNT_ID, LOG_STREAM_ARN, sagemakerErrors, type Behaviour } from "./support/sagemaker-emulator";
 import {
   lambdaContext,
   setEnv,
   useFunctionUnderTest,
   type Invocation,
   type LambdaContextLike,
-} from "../support/sagemaker-function";
+} from "./support/sagemaker-function";
 
 const EVENT = { url: "https://images.example.com/dogs/beagle.jpg" };
 

@@ -1,7 +1,7 @@
 // Hostile and malformed inputs against the bundled function: every one is answered 400/405/413 with a
 // well-formed error, and the emulator never sees a request.
 import assert from "node:assert/strict";
-import { useFunctionUnderTest } from "../support/sagemaker-function";
+import { useFunctionUnderTest } from "./support/sagemaker-function";
 
 // The allowlist in force (see TEST_ALLOWED_HOSTS): images.example.com, .cdn.example.org, xn--bcher-kva.example.
 const ok = "https://images.example.com/dog.jpg";

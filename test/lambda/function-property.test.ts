@@ -3,7 +3,7 @@
 // allowlist, judged by what the emulator actually received.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { useFunctionUnderTest } from "../support/sagemaker-function";
+import { useFunctionUnderTest } from "./support/sagemaker-function";
 
 // An independent reading of TEST_ALLOWED_HOSTS (images.example.com, .cdn.example.org, xn--bcher-kva.example).
 const EXACT = new Set(["images.example.com", "xn--bcher-kva.example"]);

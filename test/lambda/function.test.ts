@@ -1,14 +1,14 @@
 // The bundled function (dist/lambda/index.mjs) against the SageMaker runtime emulator: the success path through
 // every event shape, what goes over the wire, observability and connection reuse.
 import assert from "node:assert/strict";
-import { MODEL_SCORES } from "../support/sagemaker-emulator";
+import { MODEL_SCORES } from "./support/sagemaker-emulator";
 import {
   functionUrlEvent,
   lambdaContext,
   startFunctionUnderTest,
   TEST_ENDPOINT,
   useFunctionUnderTest,
-} from "../support/sagemaker-function";
+} from "./support/sagemaker-function";
 
 const IMAGE = "https://images.example.com/dogs/beagle.jpg";
 const body = JSON.stringify({ url: IMAGE });

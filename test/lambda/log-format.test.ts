@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { Context } from "aws-lambda";
 import { FlatLogFormatter } from "@ml-platform/inference-function/log-format";
-import { captureOutput } from "../support/sagemaker-function";
+import { captureOutput } from "./support/sagemaker-function";
 
 /** Runs `fn` with stdout and stderr captured; returns the JSON lines written. */
 function capture(fn: () => void): Record<string, unknown>[] {

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { FlatLogFormatter } from "@ml-platform/inference-function/log-format";
 import { InvocationLogger, InvocationMetrics } from "@ml-platform/inference-function/observability";
-import { sagemakerErrors } from "../support/sagemaker-emulator";
+import { sagemakerErrors } from "./support/sagemaker-emulator";
 import {
   captureOutput,
   importHandler,
@@ -12,7 +12,7 @@ import {
   setEnv,
   useFunctionUnderTest,
   type Handler,
-} from "../support/sagemaker-function";
+} from "./support/sagemaker-function";
 
 const IMAGE = "https://images.example.com/dogs/beagle.jpg";
 

@@ -1,6 +1,6 @@
 /**
  * Day-2 sequences: the program deployed with one configuration (A), then run with the next (B), under the mock
- * runtime; test/support/day2-plan.ts says what the engine would then do (replacements, their order, and which
+ * runtime; test/program/support/day2-plan.ts says what the engine would then do (replacements, their order, and which
  * inputs of dependents change).
  */
 import { strict as assert } from "node:assert";
@@ -13,10 +13,10 @@ import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 import type { CapturedResource, CapturedStack } from "../../tools/lib/resource-graph";
 import { DEFAULT_FIXTURES_PATH } from "../../tools/lib/data-source-fixtures";
 import { runProgram } from "../../tools/lib/program-runner";
-import { planUpdate, type Plan } from "../support/day2-plan";
+import { planUpdate, type Plan } from "./support/day2-plan";
 import { TYPES as T } from "../support/type-tokens";
-import { ensureLambdaBundle } from "./bundle";
-import { mutatedConfig, type ConfigObjects } from "./config";
+import { ensureLambdaBundle } from "./support/bundle";
+import { mutatedConfig, type ConfigObjects } from "./support/config";
 
 async function deploy(
   stack: string,

@@ -6,7 +6,7 @@
 import { strict as assert } from "node:assert";
 import type { CapturedResource, CapturedStack } from "../../tools/lib/resource-graph";
 import { runProgram } from "../../tools/lib/program-runner";
-import { ensureLambdaBundle } from "./bundle";
+import { ensureLambdaBundle } from "./support/bundle";
 import { TYPES as T } from "../support/type-tokens";
 
 interface Statement {

@@ -12,8 +12,8 @@ import {
 import { parseStackConfig, StackConfigError } from "../../program/stack-config";
 import { runProgram, REPO_ROOT, type RunProgramResult } from "../../tools/lib/program-runner";
 import { readProject, readStackFile } from "../../tools/lib/stack-files";
-import { ensureLambdaBundle } from "./bundle";
-import { mutatedConfig, type ConfigObjects, type Json } from "./config";
+import { ensureLambdaBundle } from "./support/bundle";
+import { mutatedConfig, type ConfigObjects, type Json } from "./support/config";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 interface InvalidCase {

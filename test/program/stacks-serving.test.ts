@@ -6,8 +6,8 @@ import { strict as assert } from "node:assert";
 import { runProgram } from "../../tools/lib/program-runner";
 import { assertCanaryWithRollback, assertEndpointReplacedForNewShape } from "../support/captured-assertions";
 import { TYPES as T } from "../support/type-tokens";
-import { mutatedConfig } from "./config";
-import { Graph, realStacks } from "./real-stacks";
+import { mutatedConfig } from "./support/config";
+import { Graph, realStacks } from "./support/real-stacks";
 
 describe("the program with the real stack files", function () {
   this.timeout(240_000);

@@ -3,7 +3,7 @@
  */
 import { strict as assert } from "node:assert";
 import { CHILDREN, TYPES as T } from "../support/type-tokens";
-import { realStacks, type Graph } from "./real-stacks";
+import { realStacks, type Graph } from "./support/real-stacks";
 
 describe("the program with the real stack files", function () {
   this.timeout(240_000);

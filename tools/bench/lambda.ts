@@ -17,8 +17,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { build, type Metafile } from "esbuild";
-import { SageMakerEmulator } from "../../test/support/sagemaker-emulator";
-import { functionUrlEvent } from "../../test/support/sagemaker-function";
+import { SageMakerEmulator } from "../../test/lambda/support/sagemaker-emulator";
+import { functionUrlEvent } from "../../test/lambda/support/sagemaker-function";
 import {
   buildUnbundled,
   buildVariants,

@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CapturedResource } from "../../../tools/lib/resource-graph";
 import { runProgram } from "../../../tools/lib/program-runner";
-import { ensureLambdaBundle } from "../../program/bundle";
+import { ensureLambdaBundle } from "../../program/support/bundle";
 import { LEGACY_TYPES } from "../../support/type-tokens";
 import {
   COMPONENT_TAG,

@@ -6,7 +6,7 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildOnce, describeRun, ROOT, runNode } from "../preview/helpers";
+import { buildOnce, describeRun, ROOT, runNode } from "../support/cli";
 
 const runCapacityCli = (args: readonly string[]) =>
   runNode(["-r", join(ROOT, "tools/lib/esbuild-register.js"), join(ROOT, "tools/capacity/cli.ts"), ...args]);

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
 import type { PreviewReport } from "../../../tools/preview/preview";
-import { buildOnce, describeRun, ROOT, runPreviewCli } from "../preview/helpers";
+import { buildOnce, describeRun, ROOT, runPreviewCli } from "../support/cli";
 
 describe("offline preview: capacity section", function () {
   this.timeout(180_000);

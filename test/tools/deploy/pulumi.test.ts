@@ -8,7 +8,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { buildOnce, describeRun, ROOT, runNode } from "../preview/helpers";
+import { buildOnce, describeRun, ROOT, runNode } from "../support/cli";
 
 const WRAPPER = join(ROOT, "tools/deploy/pulumi.mjs");
 

@@ -11,7 +11,7 @@ import Ajv from "ajv";
 import { parseDocument } from "yaml";
 import type { PreviewReport } from "../../../tools/preview/preview";
 import { renderText } from "../../../tools/preview/render-text";
-import { buildOnce, describeRun, PROGRAMS, ROOT, runPreviewCli, type CliResult } from "./helpers";
+import { buildOnce, describeRun, PROGRAMS, ROOT, runPreviewCli, type CliResult } from "../support/cli";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 const schema = JSON.parse(readFileSync(join(ROOT, "tools/preview/preview-output.schema.json"), "utf8"));

@@ -28,7 +28,7 @@ import {
   type CommandRunner,
 } from "../../../../tools/preview/diff/base";
 import { PreviewUsageError } from "../../../../tools/preview/preview";
-import { describeRun, ROOT, runPreviewCli } from "../helpers";
+import { describeRun, ROOT, runPreviewCli } from "../../support/cli";
 
 const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
 const LOCK_OLD = JSON.stringify({

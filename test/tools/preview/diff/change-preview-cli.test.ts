@@ -12,7 +12,7 @@ import Ajv from "ajv";
 import { parseDocument } from "yaml";
 import type { ChangePreviewDocument } from "../../../../tools/preview/diff/change-preview";
 import { GITHUB_COMMENT_LIMIT } from "../../../../tools/preview/diff/render-markdown";
-import { buildOnce, describeRun, ROOT, runPreviewCli } from "../helpers";
+import { buildOnce, describeRun, ROOT, runPreviewCli } from "../../support/cli";
 
 const schema = JSON.parse(readFileSync(join(ROOT, "tools/preview/preview-output.schema.json"), "utf8"));
 const validate = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(schema);

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { ROOT } from "../helpers";
+import { ROOT } from "../../support/cli";
 
 type Step = { run?: string; uses?: string; with?: Record<string, unknown>; env?: Record<string, string> };
 type Job = { if?: string; needs?: string[]; steps: Step[]; permissions?: Record<string, string> };

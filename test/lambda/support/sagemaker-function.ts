@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { SageMakerEmulator } from "./sagemaker-emulator";
 
-export const REPO_ROOT = join(__dirname, "..", "..");
+export const REPO_ROOT = join(__dirname, "..", "..", "..");
 export const BUNDLE_PATH = join(REPO_ROOT, "dist", "lambda", "index.mjs");
 
 export interface FunctionResponse {

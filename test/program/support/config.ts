@@ -2,8 +2,8 @@
  * Stack config as the program tests mutate it: a real stack file's config with the structured `ml-platform:*` values
  * parsed, changed by a callback, and flattened back to what the Pulumi CLI would pass the program.
  */
-import { REPO_ROOT } from "../../tools/lib/program-runner";
-import { readProject, readStackFile } from "../../tools/lib/stack-files";
+import { REPO_ROOT } from "../../../tools/lib/program-runner";
+import { readProject, readStackFile } from "../../../tools/lib/stack-files";
 
 export type Json = Record<string, any>;
 /** The `ml-platform:` keys without their namespace: `c.endpoint.minCapacity`, `c.protect`. */

@@ -9,7 +9,7 @@
  * resource asks for delete-before-replace (the `deleteBeforeReplace` option, or a type Pulumi marks so), and the
  * deletes of replaced resources run after every create and update, as the engine does.
  */
-import type { CapturedResource, CapturedStack } from "../../tools/lib/resource-graph";
+import type { CapturedResource, CapturedStack } from "../../../tools/lib/resource-graph";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 /** A path of a changed input (`productionVariants[0].instanceType`) or "*" for "every input except tags". */

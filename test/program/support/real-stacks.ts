@@ -4,8 +4,8 @@
  * dependencies and resource options, and lookups over it for the stacks-*.test.ts files.
  */
 import { strict as assert } from "node:assert";
-import type { CapturedResource, CapturedStack } from "../../tools/lib/resource-graph";
-import { runProgram } from "../../tools/lib/program-runner";
+import type { CapturedResource, CapturedStack } from "../../../tools/lib/resource-graph";
+import { runProgram } from "../../../tools/lib/program-runner";
 import { ensureLambdaBundle } from "./bundle";
 
 export interface Statement {

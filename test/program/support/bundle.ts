@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT } from "../../tools/lib/program-runner";
+import { REPO_ROOT } from "../../../tools/lib/program-runner";
 
 /**
  * The program refuses to run without the Lambda bundle (dist/lambda/index.mjs). `npm test` builds it first; when
