@@ -7,7 +7,7 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { PolicyConfigFile, PolicyViolation } from "../../tools/analyzer";
+import { ENGINE_UNKNOWN_SENTINEL, type PolicyConfigFile, type PolicyViolation } from "../../tools/analyzer";
 import type { CapturedResource } from "../../tools/lib/resource-graph";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 import { captured, POLICY_DIR, usePolicyPack } from "./support/e2e";
@@ -169,6 +169,43 @@ describe("policy pack end to end: remediation over gRPC", function () {
       ],
     );
     assert.deepEqual(byPolicy(analysis.violations, "s3-public-access-block"), []);
+  });
+
+  it("does not overwrite a value unknown during preview: the remediation is skipped and Analyze fails closed", async () => {
+    await pack().configure(configWithRemediation("prod", "notebook-no-root-access"));
+    const notebook = captured(AWS_TYPES.sagemakerNotebookInstance, "explore", {
+      instanceType: "ml.t3.medium",
+      rootAccess: ENGINE_UNKNOWN_SENTINEL,
+    });
+    const result = await pack().remediate(notebook);
+    assert.deepEqual(result.remediations, []);
+    assert.equal(result.skipped.length, 1);
+    assert.ok(result.skipped[0].skippedOnUnknown, result.skipped[0].message);
+    const analyzed = byPolicy((await pack().analyze(notebook)).violations, "notebook-no-root-access");
+    assert.equal(analyzed.length, 1);
+    assert.equal(analyzed[0].enforcementLevel, "mandatory");
+    assert.match(analyzed[0].message, /rootAccess is unknown during preview/);
+  });
+
+  it("leaves step scaling alone (arrays read through the runtime's remediation proxies), still reporting it", async () => {
+    await pack().configure(configWithRemediation("prod", "autoscaling-scale-in-cooldown"));
+    const step = captured(AWS_TYPES.appautoscalingPolicy, "step", {
+      policyType: "StepScaling",
+      resourceId: "endpoint/ep/variant/AllTraffic",
+      scalableDimension: "sagemaker:variant:DesiredInstanceCount",
+      serviceNamespace: "sagemaker",
+      stepScalingPolicyConfiguration: {
+        adjustmentType: "ChangeInCapacity",
+        cooldown: 0,
+        stepAdjustments: [{ metricIntervalUpperBound: "0", scalingAdjustment: -1 }],
+      },
+    });
+    const result = await pack().remediate(step);
+    assert.deepEqual(result.remediations, []);
+    assert.deepEqual(result.skipped, []);
+    const analyzed = byPolicy((await pack().analyze(step)).violations, "autoscaling-scale-in-cooldown");
+    assert.equal(analyzed.length, 1);
+    assert.match(analyzed[0].message, /stepScalingPolicyConfiguration\.cooldown is 0 seconds/);
   });
 
   it("remediates nothing with the stacks' configs as committed (remediation is off by default)", async () => {
