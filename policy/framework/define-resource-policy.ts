@@ -27,6 +27,9 @@
  *       });
  *     }),
  *   ],
+ *   // Optional, and only where the fix is safe and unambiguous: runs when a stack sets this policy's level to
+ *   // "remediate", on resources the rules report, applying only fixes of reported properties (./remediation.ts).
+ *   // remediation: { summary: "…", remediate: (props, ctx) => [{ property: "a.b", value: "…" }] },
  * });
  * ```
  *
