@@ -27,6 +27,9 @@
  *       });
  *     }),
  *   ],
+ *   // Optional, and only where the fix is safe and unambiguous: runs when a stack sets this policy's level to
+ *   // "remediate", on resources the rules report, applying only fixes of reported properties (./remediation.ts).
+ *   // remediation: { summary: "…", remediate: (props, ctx) => [{ property: "a.b", value: "…" }] },
  * });
  * ```
  *
@@ -41,6 +44,7 @@ import { checkExemption } from "./exemptions";
 import { failClosedFinding, violationMessage, type PolicyFinding } from "./messages";
 import { policyFields, type PlatformResourcePolicy, type PolicyMetadata } from "./metadata";
 import { defer, probe, probeDeep, type Probe, type UnknownProbe } from "./probes";
+import { applyFixes, type RemediationDefinition } from "./remediation";
 
 /** What a resource rule gets besides the typed props. */
 export interface ResourceRuleContext<C> {
@@ -88,6 +92,11 @@ export interface ResourcePolicyDefinition<C> extends PolicyMetadata {
   readonly validateConfig?: (config: Readonly<C>) => string[];
   /** The checks, one or more per resource type. */
   readonly rules: readonly TypedRule<C>[];
+  /**
+   * Optional fix, run when a stack sets this policy's level to `remediate` (./remediation.ts). It runs only on a
+   * resource the rules report, and only its fixes of a reported property apply.
+   */
+  readonly remediation?: RemediationDefinition<C>;
 }
 
 /** Defines a resource policy: metadata enforced, config defaults applied, exemptions honoured, other types N/A. */
@@ -98,24 +107,31 @@ export function defineResourcePolicy<C extends object = Record<string, never>>(
   const types = [...new Set(def.rules.map((r) => r.type))];
   if (types.length === 0) throw new Error(`policy "${def.name}": at least one rule is required`);
 
-  const validateResource = async (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
+  /**
+   * Runs the rules for `args` with `report`, unless the resource is exempt. Findings about the config go to
+   * `reportConfig` (a policy with an invalid config checks with its defaults); an exemption without a reason is
+   * not honoured and is reported like any finding.
+   */
+  const check = async (
+    args: ResourceValidationArgs,
+    report: (finding: PolicyFinding) => void,
+    reportConfig: (finding: PolicyFinding) => void,
+  ) => {
     const rules = def.rules.filter((r) => r.type === args.type);
     if (rules.length === 0)
       args.notApplicable(`Policy only applies to resources of type ${types.join(", ")}`);
 
-    const report = (finding: PolicyFinding) =>
-      reportViolation(violationMessage(args.type, args.name, finding));
     const { config, findings } = resolvePolicyConfig<C>(
       def.name,
       args.getConfig<Record<string, unknown>>(),
       properties,
       def.validateConfig,
     );
-    findings.forEach(report);
+    findings.forEach(reportConfig);
 
     const exemption = checkExemption(def.name, args, config.exemptions);
     exemption.invalid.forEach(report);
-    if (exemption.exemptReason !== undefined) return;
+    if (exemption.exemptReason !== undefined) return { config, exempt: true };
 
     const ctx: ResourceRuleContext<C> = {
       name: args.name,
@@ -131,14 +147,66 @@ export function defineResourcePolicy<C extends object = Record<string, never>>(
       defer,
     };
     for (const rule of rules) await rule.check(args.props, ctx);
+    return { config, exempt: false };
   };
+
+  const validateResource = async (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
+    const report = (finding: PolicyFinding) =>
+      reportViolation(violationMessage(args.type, args.name, finding));
+    await check(args, report, report);
+  };
+
+  const remediation = def.remediation;
+  const remediationTypes = remediation ? [...(remediation.types ?? types)] : [];
+  if (remediation && remediationTypes.some((t) => !types.includes(t)))
+    throw new Error(`policy "${def.name}": remediation types must be types its rules check`);
+
+  /**
+   * The runtime's remediateResource: the rules run first, and only the fixes of properties they report apply, so
+   * a compliant, exempt or misconfigured resource is returned untouched (undefined: no remediation).
+   */
+  const remediateResource =
+    remediation &&
+    (async (args: ResourceValidationArgs) => {
+      if (!remediationTypes.includes(args.type))
+        args.notApplicable(`Remediation only applies to resources of type ${remediationTypes.join(", ")}`);
+      const reported = new Set<string>();
+      let configInvalid = false;
+      const { config, exempt } = await check(
+        args,
+        (finding) => reported.add(finding.property),
+        () => (configInvalid = true),
+      );
+      if (exempt || configInvalid || reported.size === 0) return undefined;
+      const fixes = await remediation.remediate(args.props, {
+        name: args.name,
+        urn: args.urn,
+        type: args.type,
+        config,
+        args,
+      });
+      const applied = applyFixes(
+        args.props,
+        (fixes ?? []).filter((fix) => reported.has(fix.property)),
+      );
+      return applied.length > 0 ? args.props : undefined;
+    });
 
   // A single-type policy carries its type token the way validateResourceOfType does, so the runtime skips it for
   // other types without calling it (and without a notApplicable exception per resource).
   if (types.length === 1) Object.defineProperty(validateResource, "__pulumiType", { value: types[0] });
+  if (remediateResource && remediationTypes.length === 1)
+    Object.defineProperty(remediateResource, "__pulumiType", { value: remediationTypes[0] });
 
   return Object.assign(fields, {
     validateResource,
-    platform: { kind: "resource" as const, metadata: def, resourceTypes: types, config: properties },
+    ...(remediateResource ? { remediateResource } : {}),
+    platform: {
+      kind: "resource" as const,
+      metadata: def,
+      resourceTypes: types,
+      config: properties,
+      ...(remediation ? { remediation: { summary: remediation.summary, types: remediationTypes } } : {}),
+    },
   });
 }

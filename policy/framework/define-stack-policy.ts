@@ -16,12 +16,18 @@
  * A stack rule with no matching resources simply reports nothing; it is never `notApplicable`, so "must exist"
  * rules work.
  */
-import type { PolicyResource, ReportViolation, StackValidationArgs } from "@pulumi/policy";
+import type {
+  PolicyResource,
+  ReportViolation,
+  ResourceValidationArgs,
+  StackValidationArgs,
+} from "@pulumi/policy";
 import { resolvePolicyConfig, type CommonConfig, type ConfigProperty, type ConfigSpec } from "./config";
 import { checkExemption, type ExemptionCheck } from "./exemptions";
 import { failClosedFinding, stackViolationMessage, violationMessage, type PolicyFinding } from "./messages";
 import { policyFields, type PlatformStackPolicy, type PolicyMetadata } from "./metadata";
 import { defer, probe, probeDeep, type Probe, type UnknownProbe } from "./probes";
+import { applyFixes, type RemediationDefinition } from "./remediation";
 
 export interface StackRuleContext<C> {
   readonly resources: readonly PolicyResource[];
@@ -47,6 +53,12 @@ export interface StackPolicyDefinition<C> extends PolicyMetadata {
   /** Resource types the rule reads (docs only; the rule always runs, so "must exist" checks work). */
   readonly resourceTypes?: readonly string[];
   readonly validateStack: (ctx: StackRuleContext<C>) => void | Promise<void>;
+  /**
+   * Optional per-resource fix of the `types` it lists, run when a stack sets this policy's level to `remediate`
+   * (./remediation.ts). The runtime remediates one resource at a time, so it cannot consult the rest of the stack:
+   * it must be right for the resource alone. Exempt resources and a misconfigured policy are never remediated.
+   */
+  readonly remediation?: RemediationDefinition<C> & { readonly types: readonly string[] };
 }
 
 /** Defines a stack policy (a plain `validateStack`, never notApplicable) with the same metadata and exemptions. */
@@ -95,13 +107,51 @@ export function defineStackPolicy<C extends object = Record<string, never>>(
     });
   };
 
+  const remediation = def.remediation;
+  if (remediation && remediation.types.length === 0)
+    throw new Error(`policy "${def.name}": a stack policy's remediation must list its resource types`);
+  /**
+   * The runtime's remediateResource. With it the runtime also counts the policy as a resource policy
+   * (`isResourcePolicy` in @pulumi/policy's policy.js): GetAnalyzerInfo calls it one, and Analyze answers it
+   * "not applicable" (there is no validateResource), while AnalyzeStack still runs validateStack.
+   */
+  const remediateResource =
+    remediation &&
+    (async (args: ResourceValidationArgs) => {
+      if (!remediation.types.includes(args.type))
+        args.notApplicable(`Remediation only applies to resources of type ${remediation.types.join(", ")}`);
+      const { config, findings } = resolvePolicyConfig<C>(
+        def.name,
+        args.getConfig<Record<string, unknown>>(),
+        properties,
+        def.validateConfig,
+      );
+      if (findings.length > 0) return undefined;
+      const exemption = checkExemption(def.name, args, config.exemptions);
+      if (exemption.exemptReason !== undefined) return undefined;
+      const fixes = await remediation.remediate(args.props, {
+        name: args.name,
+        urn: args.urn,
+        type: args.type,
+        config,
+        args,
+      });
+      return applyFixes(args.props, fixes ?? []).length > 0 ? args.props : undefined;
+    });
+  if (remediateResource && remediation.types.length === 1)
+    Object.defineProperty(remediateResource, "__pulumiType", { value: remediation.types[0] });
+
   return Object.assign(fields, {
     validateStack,
+    ...(remediateResource ? { remediateResource } : {}),
     platform: {
       kind: "stack" as const,
       metadata: def,
       resourceTypes: [...(def.resourceTypes ?? [])],
       config: properties,
+      ...(remediation
+        ? { remediation: { summary: remediation.summary, types: [...remediation.types] } }
+        : {}),
     },
   });
 }

@@ -18,6 +18,8 @@
  * - Optional `checks: string[]` lists exactly what is checked, as bullets in docs/policies.md.
  * - Export each policy from its family file in ../policies and add it to `allPolicies` in ../policies/index.ts.
  *   The pack, the docs generator (`npm run docs:policies`) and the tests all iterate that array.
+ * - Optional `remediation` (./remediation.ts): the fix a policy applies when a stack sets its level to `remediate`,
+ *   as property fixes the framework applies to the runtime's property bag; off unless configured.
  * - Unit tests: test/policy/support/harness.ts runs a policy the way the runtime does (proxied props with
  *   unknowns, `notApplicable`, `stackTags`, config with schema defaults).
  */
@@ -28,3 +30,4 @@ export * from "./exemptions";
 export * from "./messages";
 export * from "./metadata";
 export * from "./probes";
+export * from "./remediation";

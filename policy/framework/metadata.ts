@@ -9,6 +9,7 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import { EXEMPTIONS_SCHEMA, type ConfigProperty } from "./config";
+import type { RemediationInfo } from "./remediation";
 
 /** Where every policy's reference lives; each policy's `url` is this plus `#<policy-name>`. */
 export const POLICY_DOCS_PATH = "docs/policies.md";
@@ -55,6 +56,8 @@ export interface PlatformPolicyInfo {
   readonly resourceTypes: readonly string[];
   /** The config schema properties, `exemptions` included. */
   readonly config: Readonly<Record<string, ConfigProperty>>;
+  /** The policy's remediation, when it offers one (off unless a stack sets its level to `remediate`). */
+  readonly remediation?: RemediationInfo;
 }
 
 export type PlatformResourcePolicy = ResourceValidationPolicy & { readonly platform: PlatformPolicyInfo };

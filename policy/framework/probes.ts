@@ -44,7 +44,13 @@ export function probeDeep<T>(property: string, read: () => T): Probe<T> {
 
 function plainCopy(value: unknown): unknown {
   if (value === null || typeof value !== "object") return value;
-  if (Array.isArray(value)) return value.map(plainCopy);
+  // Indexed, not value.map: under the runtime's Remediate the props are proxied twice (secrets, then unknowns),
+  // and Array methods that read `constructor.prototype` through both proxies throw a TypeError.
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (let i = 0; i < value.length; i++) out.push(plainCopy(value[i]));
+    return out;
+  }
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) out[key] = plainCopy((value as Record<string, unknown>)[key]);
   return out;

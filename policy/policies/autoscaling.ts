@@ -162,6 +162,23 @@ export const autoscalingScaleInCooldown = defineResourcePolicy<CooldownConfig>({
       }
     }),
   ],
+  remediation: {
+    summary:
+      "raises a TargetTrackingScaling policy's missing or shorter `scaleInCooldown` to `minScaleInCooldownSeconds` " +
+      "(a longer one is kept). StepScaling cooldowns (which also delay scale-out) and `disableScaleIn` are not " +
+      "changed.",
+    remediate: (policy: { targetTrackingScalingPolicyConfiguration?: unknown }, ctx) =>
+      // Only inside a configuration the program wrote: one made up here would lack its target and metric.
+      typeof policy.targetTrackingScalingPolicyConfiguration === "object" &&
+      policy.targetTrackingScalingPolicyConfiguration !== null
+        ? [
+            {
+              property: "targetTrackingScalingPolicyConfiguration.scaleInCooldown",
+              atLeast: ctx.config.minScaleInCooldownSeconds,
+            },
+          ]
+        : [],
+  },
 });
 
 // ------------------------------------------------------------------------------------------------------------------

@@ -92,6 +92,12 @@ export const ec2Imdsv2Required = defineResourcePolicy({
       checkMetadataOptions(() => template.metadataOptions as MetadataOptions, ctx),
     ),
   ],
+  remediation: {
+    summary:
+      'sets `metadataOptions.httpTokens` to "required" where it is unset or "optional", keeping the other ' +
+      "metadata options (an instance that leaves it to its launch template is not touched).",
+    remediate: () => [{ property: "metadataOptions.httpTokens", value: "required" }],
+  },
 });
 
 /** True for the LaunchTemplate string booleans and real booleans alike. */

@@ -12,7 +12,16 @@ import type * as aws from "@pulumi/aws";
 import { defineResourcePolicy, onType } from "../framework";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
+/**
+ * The retention periods CloudWatch Logs accepts, in days
+ * (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html).
+ */
+const RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
 interface Config {
+  readonly defaultRetentionDays: number;
   readonly minRetentionDays: number;
   readonly maxRetentionDays: number;
   readonly requireKmsKey: boolean;
@@ -42,6 +51,14 @@ export const logGroupRetentionEncryption = defineResourcePolicy<Config>({
     "With `requireKmsKey`, `kmsKeyId` is set.",
   ],
   config: {
+    defaultRetentionDays: {
+      type: "integer",
+      enum: RETENTION_DAYS,
+      default: 30,
+      description:
+        "Retention the remediation sets on a log group that leaves retentionInDays unset (a CloudWatch retention " +
+        "value within minRetentionDays..maxRetentionDays).",
+    },
     minRetentionDays: {
       type: "integer",
       minimum: 1,
@@ -60,10 +77,18 @@ export const logGroupRetentionEncryption = defineResourcePolicy<Config>({
       description: "Require a customer managed KMS key (kmsKeyId) on every log group.",
     },
   },
-  validateConfig: (c) =>
-    c.minRetentionDays > c.maxRetentionDays
-      ? [`minRetentionDays (${c.minRetentionDays}) must not exceed maxRetentionDays (${c.maxRetentionDays})`]
-      : [],
+  validateConfig: (c) => {
+    if (c.minRetentionDays > c.maxRetentionDays)
+      return [
+        `minRetentionDays (${c.minRetentionDays}) must not exceed maxRetentionDays (${c.maxRetentionDays})`,
+      ];
+    if (c.defaultRetentionDays < c.minRetentionDays || c.defaultRetentionDays > c.maxRetentionDays)
+      return [
+        `defaultRetentionDays (${c.defaultRetentionDays}) must be within minRetentionDays (${c.minRetentionDays}) ` +
+          `and maxRetentionDays (${c.maxRetentionDays})`,
+      ];
+    return [];
+  },
   rules: [
     onType<aws.cloudwatch.LogGroupArgs, Config>(AWS_TYPES.cloudwatchLogGroup, (group, ctx) => {
       const { minRetentionDays: min, maxRetentionDays: max } = ctx.config;
@@ -95,6 +120,15 @@ export const logGroupRetentionEncryption = defineResourcePolicy<Config>({
       }
     }),
   ],
+  remediation: {
+    summary:
+      "sets an unset `retentionInDays` to `defaultRetentionDays`. A retention that is set (0, which keeps logs " +
+      "forever, included) is never changed: shortening it would delete log data. A missing KMS key is not added.",
+    remediate: (group: { retentionInDays?: unknown }, ctx) =>
+      group.retentionInDays === undefined || group.retentionInDays === null
+        ? [{ property: "retentionInDays", value: ctx.config.defaultRetentionDays }]
+        : [],
+  },
 });
 
 /** CloudWatch Logs hardening, advisory by default (mandatory in policy/config/prod.json). */

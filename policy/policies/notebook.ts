@@ -87,6 +87,10 @@ export const notebookNoRootAccess = defineResourcePolicy({
       }),
     ),
   ],
+  remediation: {
+    summary: 'sets `rootAccess` to "Disabled" where it is unset or "Enabled".',
+    remediate: () => [{ property: "rootAccess", value: "Disabled" }],
+  },
 });
 
 export const notebookImdsv2 = defineResourcePolicy({

@@ -91,6 +91,14 @@ export const s3PublicAccessBlock = defineStackPolicy({
       }
     }
   },
+  remediation: {
+    summary:
+      "sets `blockPublicAcls`, `blockPublicPolicy`, `ignorePublicAcls` and `restrictPublicBuckets` to true on " +
+      "every `aws.s3.BucketPublicAccessBlock` (an account-level block is not consulted). A bucket without a " +
+      "block still needs one added in the program.",
+    types: [BLOCK],
+    remediate: () => SETTINGS.map((property) => ({ property, value: true })),
+  },
 });
 
 /** S3 hardening, advisory by default (mandatory in policy/config/prod.json). */

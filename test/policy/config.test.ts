@@ -37,6 +37,17 @@ describe("policy/config/<stack>.json", () => {
       }
     });
 
+    it(`${stack}: sets the remediate level only on policies that offer a remediation`, () => {
+      for (const policy of allPolicies) {
+        if (config.entryFor(policy.name).enforcementLevel !== "remediate") continue;
+        assert.ok(
+          policy.platform.remediation,
+          `${stack}.json: "${policy.name}".enforcementLevel is "remediate", but the policy has no remediation ` +
+            `(the level would only act as mandatory); use "mandatory"`,
+        );
+      }
+    });
+
     it(`${stack}: validates against each policy's configSchema with defaults filled in, as the CLI does`, () => {
       const reconciled = reconcilePolicyConfig(pack, config);
       assert.deepEqual(reconciled.unknownPolicies, []);

@@ -49,7 +49,10 @@ describe("policy pack end to end (CLI runner + gRPC)", function () {
       assert.equal(served.severity, policy.severity, policy.name);
       assert.equal(served.remediationSteps, policy.remediationSteps, policy.name);
       assert.match(served.url ?? "", new RegExp(`#${policy.name}$`), policy.name);
-      assert.equal(served.type, "validateStack" in policy ? "stack" : "resource", policy.name);
+      // The runtime counts a policy with a remediateResource as a resource policy (isResourcePolicy in
+      // @pulumi/policy's policy.js), stack rules that remediate single resources included.
+      const servedAsStack = "validateStack" in policy && !("remediateResource" in policy);
+      assert.equal(served.type, servedAsStack ? "stack" : "resource", policy.name);
       // Every configurable property carries its default through the protocol (a Struct round trip).
       assert.deepEqual(
         served.configSchema?.properties,

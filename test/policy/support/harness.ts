@@ -240,3 +240,72 @@ export function fromCaptured(r: CapturedResource, view: "inputs" | "outputs"): S
 export function messages(result: PolicyRunResult): string[] {
   return result.violations.map((v) => v.message);
 }
+
+/** A deep copy of plain objects and arrays that keeps class instances (the runtime's Secret) as they are. */
+function copyKeepingInstances<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(copyKeepingInstances) as T;
+  if (value === null || typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype)
+    return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copyKeepingInstances(v)])) as T;
+}
+
+export interface RemediationRunResult {
+  /** The whole property bag the remediation returned, serialized as the runtime sends it; undefined: none. */
+  readonly properties?: Record<string, unknown>;
+  /** The reason, when the remediation called notApplicable. */
+  readonly notApplicable?: string;
+  /** The runtime's diagnostic, when an unknown value stopped the remediation during preview. */
+  readonly deferred?: string;
+}
+
+/**
+ * Runs a policy's remediation the way the runtime's Remediate does (server.js `makeRemediateRpcFun`, 1.21): props
+ * wrapped in the secrets-preserving proxy and then the unknown-checking proxy, the result serialized with the
+ * runtime's own `serializeProperties` (secrets become secret values, placeholders stay). The level is not
+ * checked here: the runtime calls remediateResource only for a policy at `remediate`.
+ */
+export async function runRemediation(
+  policy: PlatformPolicy,
+  resource: ResourceInput,
+  options: RunOptions = {},
+): Promise<RemediationRunResult> {
+  const remediate = (policy as { remediateResource?: (args: ResourceValidationArgs) => unknown })
+    .remediateResource;
+  if (!remediate) throw new Error(`policy ${policy.name} has no remediateResource`);
+  const tagged = (remediate as { __pulumiType?: unknown }).__pulumiType;
+  if (typeof tagged === "string" && tagged !== resource.type) {
+    return { notApplicable: `Policy only applies to resources of type '${tagged}'` };
+  }
+  // Internal modules of the runtime, loaded the way its server loads them.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { secretsPreservingProxy } = require("@pulumi/policy/secret");
+  const { serializeProperties } = require("@pulumi/policy/deserialize");
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const name = resource.name ?? "subject";
+  const props = unknownCheckingProxy(secretsPreservingProxy(copyKeepingInstances(resource.props)));
+  const notApplicable = (reason?: string): never => {
+    throw new NotApplicableError(reason);
+  };
+  const args: ResourceValidationArgs = {
+    type: resource.type,
+    props,
+    urn: resource.urn ?? urnOf(resource.type, name),
+    name,
+    opts: defaultOpts(resource.opts),
+    stackTags: new Map(Object.entries(options.stackTags ?? {})),
+    isType: () => false,
+    asType: () => undefined,
+    getConfig: makeConfig(policy, options),
+    notApplicable,
+  };
+  try {
+    const result = await remediate(args);
+    return result ? { properties: await serializeProperties(result) } : {};
+  } catch (e) {
+    if (e instanceof NotApplicableError) return { notApplicable: e.reason ?? "" };
+    if (e instanceof UnknownValueError) {
+      return { deferred: `can't run remediation '${policy.name}' during preview: ${(e as Error).message}` };
+    }
+    throw e;
+  }
+}
