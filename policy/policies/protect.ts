@@ -40,7 +40,8 @@ export const statefulResourcesProtected = defineResourcePolicy<Config>({
   name: "stateful-resources-protected",
   family: "protect",
   description:
-    "Stateful resources (S3 buckets, notebook instances, KMS keys, ECR repositories, volumes, databases) must " +
+    "Stateful resources (S3 buckets, notebook instances, KMS keys, ECR repositories, volumes, file systems, " +
+    "databases) must " +
     "have the protect resource option in production.",
   severity: "medium",
   enforcementLevel: "advisory",
@@ -52,7 +53,10 @@ export const statefulResourcesProtected = defineResourcePolicy<Config>({
     detail: "`protect` is a resource option, always known to the engine; there is no unknown case.",
   },
   checks: [
-    "Every resource whose type is in `statefulTypes` has `opts.protect` true.",
+    "Every resource whose type is in `statefulTypes` has `opts.protect` true. The default list is the stateful-type " +
+      "table in aws-facts/stateful-types.ts, which the change preview's stateful warning reads too: S3 buckets " +
+      "(Bucket and BucketV2), notebook instances, KMS keys, ECR repositories, EBS volumes, EFS file systems, " +
+      "DynamoDB tables, RDS instances and clusters.",
     "Mandatory in prod, advisory in dev (policy/config/<stack>.json).",
   ],
   config: {
