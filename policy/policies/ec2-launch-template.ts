@@ -7,16 +7,22 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { defineStackPolicy, type StackRuleContext } from "../framework";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
-import { groupTemplates, leaves, plain, templateOf } from "./launch-template-resolution";
+import {
+  launchedTemplates,
+  leaves,
+  plain,
+  TEMPLATE_LAUNCHERS,
+  templateOf,
+} from "./launch-template-resolution";
 import { checkRootVolume } from "./launch-template-volumes";
 
 const LAUNCH_TEMPLATE = AWS_TYPES.ec2LaunchTemplate;
 const LAUNCHERS = [AWS_TYPES.ec2Instance, AWS_TYPES.ec2SpotInstanceRequest];
 /**
- * Auto Scaling groups are read but not declared in `resourceTypes`: declaring them would mark the type as checked
- * in the coverage table, while their instance types and scaling bounds are not checked by this rule.
+ * Auto Scaling groups and fleets (TEMPLATE_LAUNCHERS) are read but not declared in `resourceTypes`: declaring them
+ * would mark the types as checked in the coverage table, while their instance types and scaling bounds are not
+ * checked by this rule.
  */
-const GROUP = AWS_TYPES.autoscalingGroup;
 
 interface Config {
   readonly accountDefaultEncryption: boolean;
@@ -93,7 +99,7 @@ export const ec2LaunchTemplateInherited = defineStackPolicy<Config>({
     '`aws.ec2.Instance` and `aws.ec2.SpotInstanceRequest` with `launchTemplate` (linked by its id output, or by a known id or name) and no `metadataOptions`: the template requires httpTokens "required" or disables the endpoint',
     "the same with no `subnetId`, `networkInterfaces` or `associatePublicIpAddress`: the template's interfaces name a subnet",
     'the same with no `rootBlockDevice`: the template maps the root device (/dev/xvda or /dev/sda1) with `ebs.encrypted` "true" (unset passes with `accountDefaultEncryption`)',
-    "`aws.autoscaling.Group`: every template it launches from (`launchTemplate`, the mixed instances policy's template and each override's) encrypts the root volume the same way",
+    "`aws.autoscaling.Group`, `aws.ec2.SpotFleetRequest` and `aws.ec2.Fleet`: every template they launch from (a group's `launchTemplate`, its mixed instances policy's template and each override's; a fleet's `launchTemplateConfigs`) encrypts the root volume the same way",
     "an instance or group whose template is not in the stack is reported for each setting it leaves to it",
   ],
   config: {
@@ -130,20 +136,20 @@ export const ec2LaunchTemplateInherited = defineStackPolicy<Config>({
       if (placement) checkPlacement(ctx, instance, template);
       if (root) checkRootVolume(ctx, instance, template, lenient);
     }
-    // A group's instances take everything from their templates; the templates' own metadata options and mappings
-    // are checked on the templates (ec2 resource rules), the root volume they give is judged here.
-    for (const group of ctx.resourcesOfType(GROUP)) {
-      const { found, unresolved } = groupTemplates(group, templates);
+    // A group's or fleet's instances take everything from their templates; the templates' own metadata options and
+    // mappings are checked on the templates (ec2 resource rules), the root volume they give is judged here.
+    for (const group of ctx.resourcesOfType(...TEMPLATE_LAUNCHERS)) {
+      const { found, unresolved } = launchedTemplates(group, templates);
       for (const path of unresolved) {
         ctx.report(group, {
           property: path,
           problem:
             "names a launch template that is not in this stack (or whose reference is unknown), so the metadata " +
-            "options and root volume encryption of the group's instances cannot be verified",
+            "options and root volume encryption of its instances cannot be verified",
           fix: "create the launch template in this stack and reference its id output",
         });
       }
-      for (const template of found) checkRootVolume(ctx, group, template, lenient);
+      for (const template of found) checkRootVolume(ctx, group, template, lenient, "root volume");
     }
   },
 });

@@ -62,8 +62,8 @@ export function leaves(
   });
 }
 
-/** What an Auto Scaling group launches from: templates of the stack, and references it could not resolve. */
-export interface GroupTemplates {
+/** What a group or fleet launches from: templates of the stack, and references it could not resolve. */
+export interface LaunchedTemplates {
   readonly found: readonly PolicyResource[];
   /** References (by input path) that name no template of this stack, or whose value is unknown. */
   readonly unresolved: readonly string[];
@@ -72,52 +72,81 @@ export interface GroupTemplates {
 interface SpecificationInput {
   readonly launchTemplateId?: unknown;
   readonly launchTemplateName?: unknown;
+  readonly id?: unknown;
+  readonly name?: unknown;
 }
 
-/**
- * The launch templates an Auto Scaling group launches from: `launchTemplate`, and with a mixed instances policy
- * its `launchTemplate.launchTemplateSpecification` and every override's `launchTemplateSpecification` (an
- * override can name its own template, https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-mixed-instances-groups-launch-template-overrides.html).
- * A launch configuration is not a template and is not returned.
- */
-export function groupTemplates(group: PolicyResource, templates: readonly PolicyResource[]): GroupTemplates {
-  const linked = [
-    ...(group.propertyDependencies.launchTemplate ?? []),
-    ...(group.propertyDependencies.mixedInstancesPolicy ?? []),
-  ].filter((d) => d.type === LAUNCH_TEMPLATE);
-  const found = new Map(linked.map((t) => [t.urn, t]));
-  const unresolved: string[] = [];
-  const resolve = (path: string, reference: TemplateReference) => {
-    const template = findByReference(reference, templates);
-    if (template) found.set(template.urn, template);
-    // A reference built from a template's output is resolved by the property dependency above.
-    else if (linked.length === 0) unresolved.push(path);
-  };
-  const direct = probe("launchTemplate", () => plain(group.props.launchTemplate));
-  if (!direct.known) {
-    if (linked.length === 0) unresolved.push("launchTemplate");
-  } else if (direct.value && typeof direct.value === "object") {
-    resolve("launchTemplate", direct.value as TemplateReference);
-  }
-  const mixed = probe("mixedInstancesPolicy", () => plain(group.props.mixedInstancesPolicy));
-  if (!mixed.known) {
-    if (linked.length === 0) unresolved.push("mixedInstancesPolicy");
-  } else if (mixed.value && typeof mixed.value === "object") {
-    const launch = (mixed.value as { launchTemplate?: Record<string, unknown> }).launchTemplate ?? {};
-    const specs: [string, SpecificationInput | undefined][] = [
-      [
-        "mixedInstancesPolicy.launchTemplate.launchTemplateSpecification",
-        launch.launchTemplateSpecification as SpecificationInput | undefined,
-      ],
-      ...((launch.overrides as { launchTemplateSpecification?: SpecificationInput }[] | undefined) ?? []).map(
-        (o, i): [string, SpecificationInput | undefined] => [
+type Specifications = (value: Record<string, unknown>) => [string, SpecificationInput | undefined][];
+
+/** How each launching type spells its template references, per top-level input. */
+const REFERENCES: Readonly<Record<string, Readonly<Record<string, Specifications>>>> = {
+  // An override can name its own template:
+  // https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-mixed-instances-groups-launch-template-overrides.html
+  [AWS_TYPES.autoscalingGroup]: {
+    launchTemplate: (value) => [["launchTemplate", value as SpecificationInput]],
+    mixedInstancesPolicy: (value) => {
+      const launch = (value.launchTemplate ?? {}) as Record<string, unknown>;
+      const overrides = (launch.overrides ?? []) as { launchTemplateSpecification?: SpecificationInput }[];
+      return [
+        [
+          "mixedInstancesPolicy.launchTemplate.launchTemplateSpecification",
+          launch.launchTemplateSpecification as SpecificationInput | undefined,
+        ],
+        ...overrides.map((o, i): [string, SpecificationInput | undefined] => [
           `mixedInstancesPolicy.launchTemplate.overrides[${i}].launchTemplateSpecification`,
           o?.launchTemplateSpecification,
-        ],
-      ),
-    ];
-    for (const [path, spec] of specs) {
-      if (spec) resolve(path, { id: spec.launchTemplateId, name: spec.launchTemplateName });
+        ]),
+      ];
+    },
+  },
+  [AWS_TYPES.ec2SpotFleetRequest]: { launchTemplateConfigs: configs },
+  [AWS_TYPES.ec2Fleet]: { launchTemplateConfigs: configs },
+};
+
+function configs(value: Record<string, unknown>): [string, SpecificationInput | undefined][] {
+  const list = (Array.isArray(value) ? value : []) as { launchTemplateSpecification?: SpecificationInput }[];
+  return list.map((c, i) => [
+    `launchTemplateConfigs[${i}].launchTemplateSpecification`,
+    c?.launchTemplateSpecification,
+  ]);
+}
+
+/** Types whose instances take everything from the launch templates they name. */
+export const TEMPLATE_LAUNCHERS: readonly string[] = Object.keys(REFERENCES);
+
+/**
+ * The launch templates an Auto Scaling group, Spot Fleet request or EC2 Fleet launches from. A launch
+ * configuration, or a Spot Fleet's own launch specifications, are not templates and are not returned.
+ */
+export function launchedTemplates(
+  launcher: PolicyResource,
+  templates: readonly PolicyResource[],
+): LaunchedTemplates {
+  const inputs = REFERENCES[launcher.type] ?? {};
+  const linked = Object.keys(inputs)
+    .flatMap((key) => launcher.propertyDependencies[key] ?? [])
+    .filter((d) => d.type === LAUNCH_TEMPLATE);
+  const found = new Map(linked.map((t) => [t.urn, t]));
+  const unresolved: string[] = [];
+  // A reference built from a template's output is resolved by its property dependency.
+  const miss = (path: string) => {
+    if (linked.length === 0) unresolved.push(path);
+  };
+  for (const [key, specifications] of Object.entries(inputs)) {
+    const value = probe(key, () => plain(launcher.props[key]));
+    if (!value.known) {
+      miss(key);
+      continue;
+    }
+    if (!value.value || typeof value.value !== "object") continue;
+    for (const [path, spec] of specifications(value.value as Record<string, unknown>)) {
+      if (!spec) continue;
+      const template = findByReference(
+        { id: spec.launchTemplateId ?? spec.id, name: spec.launchTemplateName ?? spec.name },
+        templates,
+      );
+      if (template) found.set(template.urn, template);
+      else miss(path);
     }
   }
   return { found: [...found.values()], unresolved };

@@ -33,6 +33,8 @@ export function checkRootVolume(
   launcher: PolicyResource,
   template: PolicyResource,
   accountDefaultEncryption: boolean,
+  /** The launcher's own field for the root volume; groups and fleets have none. */
+  property = "rootBlockDevice",
 ): void {
   const mappings = ctx.probeDeep("blockDeviceMappings", () => plain(template.props.blockDeviceMappings));
   if (!mappings.known) {
@@ -49,7 +51,7 @@ export function checkRootVolume(
   if (isTrue(encrypted) || (accountDefaultEncryption && (encrypted === undefined || encrypted === null)))
     return;
   ctx.report(launcher, {
-    property: launcher.type.endsWith(":Group") ? "launchTemplate" : "rootBlockDevice",
+    property,
     problem: root
       ? `is left to launch template "${template.name}", whose root mapping ${root.deviceName} has ebs.encrypted ${JSON.stringify(encrypted ?? null)}, so the root volume is unencrypted`
       : `is left to launch template "${template.name}", which maps no root device (${ROOT_DEVICE_NAMES.join(" or ")}), so the root volume follows the AMI snapshot and is usually unencrypted`,

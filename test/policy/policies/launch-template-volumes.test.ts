@@ -130,7 +130,7 @@ describe("root volumes from launch templates", () => {
       const props = { launchTemplate: { id: "lt-workers", version: "$Latest" } };
       assert.deepEqual(await run([template(rootMapping("true")), group(props, linked)]), []);
       const [message] = await run([template(rootMapping("false")), group(props, linked)]);
-      assert.match(message, /Group "workers-asg": launchTemplate is left to launch template "workers"/);
+      assert.match(message, /Group "workers-asg": root volume is left to launch template "workers"/);
     });
 
     it("finds templates by id or name in a mixed instances policy, overrides included", async () => {
@@ -155,6 +155,35 @@ describe("root volumes from launch templates", () => {
       const [message] = await run([group({ launchTemplate: { name: "shared" } })]);
       assert.match(message, /launchTemplate names a launch template that is not in this stack/);
       assert.deepEqual(await run([group({ launchConfiguration: "lc-workers" })]), []);
+    });
+  });
+
+  describe("fleets", () => {
+    const fleet = (type: string, spec: Record<string, unknown>) => ({
+      type,
+      name: "workers-fleet",
+      props: { launchTemplateConfigs: [{ launchTemplateSpecification: spec }] },
+    });
+    it("a Spot Fleet request is judged by the template of each launch template config (by id or name)", async () => {
+      const spot = AWS_TYPES.ec2SpotFleetRequest;
+      assert.deepEqual(await run([template(rootMapping("true")), fleet(spot, { id: "lt-workers" })]), []);
+      const [message] = await run([template(undefined), fleet(spot, { name: "workers" })]);
+      assert.match(
+        message,
+        /SpotFleetRequest "workers-fleet": root volume is left to launch template "workers"/,
+      );
+    });
+
+    it("an EC2 Fleet likewise, and one whose template is not in the stack is reported", async () => {
+      const ec2Fleet = AWS_TYPES.ec2Fleet;
+      const spec = { launchTemplateId: "lt-workers", version: "1" };
+      assert.deepEqual(await run([template(rootMapping("true")), fleet(ec2Fleet, spec)]), []);
+      assert.equal((await run([template(rootMapping("false")), fleet(ec2Fleet, spec)])).length, 1);
+      const [outside] = await run([fleet(ec2Fleet, { launchTemplateName: "shared", version: "1" })]);
+      assert.match(
+        outside,
+        /launchTemplateConfigs\[0\]\.launchTemplateSpecification names a launch template that is not in this stack/,
+      );
     });
   });
 });

@@ -127,6 +127,35 @@ const ROOT_VOLUMES: CorpusCase[] = [
     [group({ launchTemplate: { name: "shared-workers" } })],
     true,
   ),
+  inherited(
+    "Spot Fleet request on a template that maps no root device",
+    [
+      template(),
+      {
+        type: AWS_TYPES.ec2SpotFleetRequest,
+        name: "fleet",
+        props: { launchTemplateConfigs: [{ launchTemplateSpecification: { name: "workers" } }] },
+      },
+    ],
+    true,
+  ),
+  inherited(
+    "EC2 Fleet on a template that encrypts the root device",
+    [
+      template(root("true")),
+      {
+        type: AWS_TYPES.ec2Fleet,
+        name: "fleet",
+        props: {
+          launchTemplateConfigs: [
+            { launchTemplateSpecification: { launchTemplateId: "lt-workers", version: "1" } },
+          ],
+        },
+        propertyDependencies: { launchTemplateConfigs: ["workers"] },
+      },
+    ],
+    false,
+  ),
   one(
     "ec2-ebs-encrypted",
     "instance leaving its root volume to a launch template is not flagged for it",
