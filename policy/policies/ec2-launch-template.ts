@@ -1,8 +1,9 @@
 /**
  * EC2 hardening for what an instance takes from its launch template. An instance (or Spot Instance request) that
- * leaves metadata options or network placement unset gets them from the template it names; the template itself
- * is checked by the ec2 resource rules, and this stack rule judges the instance by what that template sets, when
- * the template is in the stack. A template from elsewhere cannot be read, so the instance is reported.
+ * leaves metadata options, network placement or its root volume unset gets them from the template it names, and
+ * the instances of an Auto Scaling group, Spot Fleet or EC2 Fleet get everything from theirs; the template itself
+ * is checked by the ec2 resource rules, and this stack rule judges the launcher by what that template sets, when
+ * the template is in the stack. A template from elsewhere cannot be read, so the launcher is reported.
  */
 import type { PolicyResource } from "@pulumi/policy";
 import { defineStackPolicy, type StackRuleContext } from "../framework";
