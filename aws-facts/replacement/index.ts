@@ -1,7 +1,7 @@
 /**
  * What an input change does to a deployed resource, per type token: which inputs force a replacement, which input
  * Pulumi auto-names (so a replacement can create the new resource before deleting the old one), which types are
- * replaced delete-first, which hold state, and how in-place updates behave. The facts are data
+ * replaced delete-first, and how in-place updates behave. The facts are data
  * (replacement-facts.json), each entry with the public source it was read from and the date it was gathered, so a
  * correction is a data change, not a code change. The offline change preview (tools/preview/diff) reads them.
  */
@@ -36,8 +36,7 @@ const typeFactsSchema = z.strictObject({
   /** The provider asks for delete-before-replace for every replacement of this type. */
   deleteBeforeReplace: z.boolean().optional(),
   deleteBeforeReplaceSource: url.optional(),
-  /** Why replacing or deleting this resource loses state. */
-  stateful: z.string().optional(),
+  // Which types hold state, and what replacing one loses, is aws-facts/stateful-types.ts (shared with the pack).
   /** How an in-place update behaves (API calls, stops, waits). */
   update: z.string(),
   /** An in-place update interrupts the resource unless only these inputs change. */

@@ -126,7 +126,8 @@ export const ec2EbsEncrypted = defineResourcePolicy({
   },
   checks: [
     "`aws.ec2.Instance` and `aws.ec2.SpotInstanceRequest`: `rootBlockDevice.encrypted` and every `ebsBlockDevices[].encrypted` are true; an unset " +
-      "rootBlockDevice is reported (the root volume would follow the AMI snapshot, usually unencrypted).",
+      "rootBlockDevice is reported (the root volume would follow the AMI snapshot, usually unencrypted), unless the " +
+      "instance names a launch template, whose root mapping `ec2-launch-template-inherited` then judges.",
     '`aws.ec2.LaunchTemplate`: every `blockDeviceMappings[].ebs.encrypted` is "true".',
     "`aws.ebs.Volume`: `encrypted` is true.",
     "With `accountDefaultEncryption: true` (the account has EBS encryption by default), unset flags pass; an " +
@@ -150,7 +151,16 @@ export const ec2EbsEncrypted = defineResourcePolicy({
           () => instance.rootBlockDevice as { encrypted?: boolean },
         );
         if (!root.known) ctx.failClosed(root, "an unknown value could leave the root volume unencrypted");
-        else if (!isTrue(root.value?.encrypted) && !(lenient && root.value?.encrypted === undefined)) {
+        else if (
+          !isTrue(root.value?.encrypted) &&
+          !(lenient && root.value?.encrypted === undefined) &&
+          // Left to a launch template: ec2-launch-template-inherited judges the template's root mapping.
+          !leftToTemplate(
+            ctx,
+            () => instance.rootBlockDevice,
+            () => instance.launchTemplate,
+          )
+        ) {
           ctx.report({
             property: "rootBlockDevice.encrypted",
             problem:

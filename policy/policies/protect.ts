@@ -7,38 +7,21 @@
  * policy/config/prod.json. The `protect` option reaches policies as `args.opts.protect` (AnalyzerResourceOptions).
  */
 import { defineResourcePolicy, type TypedRule } from "../framework";
-import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
+import { STATEFUL_TYPES, statefulLoss } from "@ml-platform/aws-facts/stateful-types";
 
 interface Config {
   readonly statefulTypes: readonly string[];
 }
 
-/** Resource types whose deletion loses data or access to data. */
-export const DEFAULT_STATEFUL_TYPES: readonly string[] = [
-  AWS_TYPES.s3Bucket,
-  AWS_TYPES.s3BucketV2,
-  AWS_TYPES.sagemakerNotebookInstance,
-  AWS_TYPES.kmsKey,
-  AWS_TYPES.ecrRepository,
-  AWS_TYPES.ebsVolume,
-  AWS_TYPES.efsFileSystem,
-  AWS_TYPES.dynamodbTable,
-  AWS_TYPES.rdsInstance,
-  AWS_TYPES.rdsCluster,
-];
+/**
+ * Resource types whose deletion loses data or access to data: the shared table in aws-facts, which the change
+ * preview also uses for its stateful warning, so the pack protects exactly what the preview warns about.
+ */
+export const DEFAULT_STATEFUL_TYPES: readonly string[] = Object.keys(STATEFUL_TYPES);
 
 /** What deleting a resource of this type by mistake costs, for the message. */
 function loss(type: string): string {
-  switch (type) {
-    case AWS_TYPES.kmsKey:
-      return "a rename, refactor or destroy would schedule the key's deletion, after which everything it encrypted is unreadable";
-    case AWS_TYPES.sagemakerNotebookInstance:
-      return "a rename, refactor or destroy would delete the notebook and the work on its volume";
-    case AWS_TYPES.ecrRepository:
-      return "a rename, refactor or destroy would delete the repository and its images";
-    default:
-      return "a rename, refactor or destroy would delete its data";
-  }
+  return `a rename, refactor or destroy would delete it (${statefulLoss(type) ?? "it holds data"})`;
 }
 
 const checkProtected: TypedRule<Config>["check"] = (_props, ctx) => {
@@ -57,7 +40,8 @@ export const statefulResourcesProtected = defineResourcePolicy<Config>({
   name: "stateful-resources-protected",
   family: "protect",
   description:
-    "Stateful resources (S3 buckets, notebook instances, KMS keys, ECR repositories, volumes, databases) must " +
+    "Stateful resources (S3 buckets, notebook instances, KMS keys, ECR repositories, volumes, file systems, " +
+    "databases) must " +
     "have the protect resource option in production.",
   severity: "medium",
   enforcementLevel: "advisory",
@@ -69,7 +53,10 @@ export const statefulResourcesProtected = defineResourcePolicy<Config>({
     detail: "`protect` is a resource option, always known to the engine; there is no unknown case.",
   },
   checks: [
-    "Every resource whose type is in `statefulTypes` has `opts.protect` true.",
+    "Every resource whose type is in `statefulTypes` has `opts.protect` true. The default list is the stateful-type " +
+      "table in aws-facts/stateful-types.ts, which the change preview's stateful warning reads too: S3 buckets " +
+      "(Bucket and BucketV2), notebook instances, KMS keys, ECR repositories, EBS volumes, EFS file systems, " +
+      "DynamoDB tables, RDS instances and clusters.",
     "Mandatory in prod, advisory in dev (policy/config/<stack>.json).",
   ],
   config: {
@@ -82,14 +69,14 @@ export const statefulResourcesProtected = defineResourcePolicy<Config>({
   },
   // One rule per default type: the framework reports other types as not applicable. A type added through config
   // only could never be checked, so such an entry is a config error (reported) rather than a silent no-op; adding
-  // types means extending DEFAULT_STATEFUL_TYPES.
+  // types means extending STATEFUL_TYPES in aws-facts/stateful-types.ts.
   validateConfig: (config) =>
     config.statefulTypes
       .filter((type) => !DEFAULT_STATEFUL_TYPES.includes(type))
       .map(
         (type) =>
           `statefulTypes entry "${type}" is not a type this policy can check (it checks ` +
-          `${DEFAULT_STATEFUL_TYPES.join(", ")}); remove it, or add it to DEFAULT_STATEFUL_TYPES in policy/policies/protect.ts`,
+          `${DEFAULT_STATEFUL_TYPES.join(", ")}); remove it, or add it to STATEFUL_TYPES in aws-facts/stateful-types.ts`,
       ),
   rules: DEFAULT_STATEFUL_TYPES.map((type) => ({ type, check: checkProtected })),
 });

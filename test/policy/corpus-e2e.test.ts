@@ -25,6 +25,7 @@ function toCaptured(resources: readonly StackResourceInput[]): CapturedResource[
       propertyDependencies: Object.fromEntries(
         Object.entries(r.propertyDependencies ?? {}).map(([k, names]) => [k, (names ?? []).map(ref)]),
       ),
+      options: { protect: r.opts?.protect === true },
     }),
   );
 }

@@ -10,6 +10,7 @@
  * - Whether a change replaces, and in which order, comes from the replacement facts (replacement.ts).
  */
 import { replacementFactsFor } from "@ml-platform/aws-facts/replacement";
+import { statefulLoss } from "@ml-platform/aws-facts/stateful-types";
 import type { CapturedResource } from "../../lib/resource-graph";
 import { assetsByHash } from "../../lib/capture-aliases";
 import { forcingInputs, replacementOrder, withoutIgnored } from "./replacement";
@@ -147,7 +148,7 @@ function inputChange(
 }
 
 function base(r: CapturedResource, operation: Operation, protect: boolean) {
-  const facts = replacementFactsFor(r.type);
+  const stateful = statefulLoss(r.type);
   return {
     urn: r.urn,
     type: r.type,
@@ -156,7 +157,7 @@ function base(r: CapturedResource, operation: Operation, protect: boolean) {
     ...(r.parent ? { parent: r.parent } : {}),
     operation,
     protect,
-    ...(facts?.stateful ? { stateful: facts.stateful } : {}),
+    ...(stateful ? { stateful } : {}),
   };
 }
 

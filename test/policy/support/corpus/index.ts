@@ -4,6 +4,7 @@ import { BOUNDS_SET_ELSEWHERE, COVERAGE_BY_DEPENDENCY } from "./scaling";
 import { PARTLY_UNKNOWN } from "./partly-unknown";
 import { INSTANCE_TYPE_MESSAGES } from "./instance-types";
 import { SIBLING_TYPES } from "./sibling-types";
+import { SIBLING_SETTINGS } from "./sibling-settings";
 import { UNCHECKED_TYPES } from "./coverage";
 import type { CorpusCase } from "./types";
 
@@ -14,7 +15,7 @@ const classes: Record<string, readonly CorpusCase[]> = {
   "scaling bounds set elsewhere meet the same caps": BOUNDS_SET_ELSEWHERE,
   "partly unknown documents are checked where known": PARTLY_UNKNOWN,
   "instance types are named for what they are": INSTANCE_TYPE_MESSAGES,
-  "hardening reaches sibling types": SIBLING_TYPES,
+  "hardening reaches sibling types": [...SIBLING_TYPES, ...SIBLING_SETTINGS],
   "unchecked resource types are reported": UNCHECKED_TYPES,
 };
 

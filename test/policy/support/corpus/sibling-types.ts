@@ -26,7 +26,13 @@ const instance = (
 ): StackResourceInput => ({
   type: AWS_TYPES.ec2Instance,
   name: "trainer",
-  props: { ami: "ami-0123456789abcdef0", instanceType: "m5.large", subnetId: SUBNET, ...props },
+  props: {
+    ami: "ami-0123456789abcdef0",
+    instanceType: "m5.large",
+    subnetId: SUBNET,
+    rootBlockDevice: { encrypted: true },
+    ...props,
+  },
   ...links,
 });
 const template = (metadataOptions: unknown, name = "trainer-template"): StackResourceInput => ({
