@@ -37,8 +37,25 @@ export interface AwsContext {
   readonly accountId: string;
 }
 
+/**
+ * Service principals the components name, defined once
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-services).
+ */
+export const SERVICE_PRINCIPALS = {
+  sagemaker: "sagemaker.amazonaws.com",
+  ec2: "ec2.amazonaws.com",
+  lambda: "lambda.amazonaws.com",
+  s3Logging: "logging.s3.amazonaws.com",
+} as const;
+
 /** Service principals that assume the component roles. */
-export type ServicePrincipal = "sagemaker.amazonaws.com" | "ec2.amazonaws.com" | "lambda.amazonaws.com";
+export type ServicePrincipal =
+  typeof SERVICE_PRINCIPALS.sagemaker | typeof SERVICE_PRINCIPALS.ec2 | typeof SERVICE_PRINCIPALS.lambda;
+
+/** CloudWatch Logs' regional service principal (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html). */
+export function cloudWatchLogsPrincipal(region: string): string {
+  return `logs.${region}.amazonaws.com`;
+}
 
 /** The only managed policy the components attach: Session Manager core for the training host. */
 export function ssmManagedInstanceCoreArn(partition: string): string {
@@ -212,7 +229,7 @@ export function notebookExecutionPolicy(input: NotebookPolicyInput): IamPolicyDo
       Effect: "Allow",
       Action: ["iam:PassRole"],
       Resource: [input.trainingRoleArn],
-      Condition: { StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" } },
+      Condition: { StringEquals: { "iam:PassedToService": SERVICE_PRINCIPALS.sagemaker } },
     },
     {
       Sid: "NotebookLogs",

@@ -4,7 +4,14 @@
  * service principal and narrows it with the source conditions AWS documents, so no other account's resource can
  * use the grant (the confused-deputy problem).
  */
-import { logGroupArn, tlsOnlyBucketPolicy, type AwsContext, type IamPolicyDocument } from "./iam-policies";
+import {
+  cloudWatchLogsPrincipal,
+  logGroupArn,
+  SERVICE_PRINCIPALS,
+  tlsOnlyBucketPolicy,
+  type AwsContext,
+  type IamPolicyDocument,
+} from "./iam-policies";
 
 /** Where ProjectBucket delivers server access logs inside the log bucket. */
 export const ACCESS_LOG_PREFIX = "access-logs/";
@@ -28,7 +35,7 @@ export function accessLogBucketPolicy(input: {
       {
         Sid: "S3ServerAccessLogDelivery",
         Effect: "Allow",
-        Principal: { Service: "logging.s3.amazonaws.com" },
+        Principal: { Service: SERVICE_PRINCIPALS.s3Logging },
         Action: ["s3:PutObject"],
         Resource: [`${input.logBucketArn}/${input.prefix ?? ACCESS_LOG_PREFIX}*`],
         Condition: {
@@ -68,7 +75,7 @@ export function cloudWatchLogsKeyPolicy(input: {
       {
         Sid: "CloudWatchLogsUse",
         Effect: "Allow",
-        Principal: { Service: `logs.${ctx.region}.amazonaws.com` },
+        Principal: { Service: cloudWatchLogsPrincipal(ctx.region) },
         Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
         Resource: ["*"],
         Condition: {

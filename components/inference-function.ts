@@ -1,7 +1,11 @@
 import { join } from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { inferenceFunctionPolicy, renderPolicy } from "@ml-platform/aws-facts/iam-policies";
+import {
+  inferenceFunctionPolicy,
+  renderPolicy,
+  SERVICE_PRINCIPALS,
+} from "@ml-platform/aws-facts/iam-policies";
 import { cloudWatchLogsKeyPolicy } from "@ml-platform/aws-facts/resource-policies";
 import { awsContextOutput } from "./lib/aws-context";
 import { createServiceRole } from "./lib/service-role";
@@ -93,7 +97,7 @@ export class InferenceFunction extends pulumi.ComponentResource {
     );
 
     const { role, policy: rolePolicy } = createServiceRole(this, name, {
-      service: "lambda.amazonaws.com",
+      service: SERVICE_PRINCIPALS.lambda,
       description: `Execution role of inference function ${functionName}`,
       policy: renderPolicy({ endpointArn: args.endpointArn, logGroupArn: this.logGroup.arn }, (r) =>
         inferenceFunctionPolicy({ endpointArn: r.endpointArn, logGroupArn: r.logGroupArn }),

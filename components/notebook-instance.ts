@@ -6,6 +6,7 @@ import {
   renderPolicy,
   trainingJobExecutionPolicy,
   type AwsContext,
+  SERVICE_PRINCIPALS,
 } from "@ml-platform/aws-facts/iam-policies";
 import { IDLE_STOP_MINUTES_TAG, idleStopMinutesTagValue } from "@ml-platform/aws-facts/platform-tags";
 import { projectNamePrefix } from "./lib/naming";
@@ -90,7 +91,7 @@ export class NotebookInstance extends pulumi.ComponentResource {
       ).arn;
 
     const { role: trainingRole, policy: trainingPolicy } = createServiceRole(this, `${name}-training`, {
-      service: "sagemaker.amazonaws.com",
+      service: SERVICE_PRINCIPALS.sagemaker,
       description: `SageMaker training jobs launched from notebook ${name}`,
       policy: renderPolicy({ ctx, bucketArn: args.bucketArn, ecrRepositoryArns }, (r) =>
         trainingJobExecutionPolicy({
@@ -104,7 +105,7 @@ export class NotebookInstance extends pulumi.ComponentResource {
       tags,
     });
     const { role, policy: rolePolicy } = createServiceRole(this, name, {
-      service: "sagemaker.amazonaws.com",
+      service: SERVICE_PRINCIPALS.sagemaker,
       description: `Execution role of SageMaker notebook ${name}, scoped to project prefix ${namePrefix}`,
       policy: renderPolicy(
         { ctx, bucketArn: args.bucketArn, trainingRoleArn: trainingRole.arn, ecrRepositoryArns },

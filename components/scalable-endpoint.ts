@@ -16,6 +16,7 @@ import {
   parseS3Url,
   renderPolicy,
   s3ObjectPrefixArn,
+  SERVICE_PRINCIPALS,
 } from "@ml-platform/aws-facts/iam-policies";
 import { endpointNameFor, endpointNamePrefix } from "./lib/naming";
 import { createServiceRole } from "./lib/service-role";
@@ -137,7 +138,7 @@ export class ScalableEndpoint extends pulumi.ComponentResource {
     );
 
     const { role, policy: rolePolicy } = createServiceRole(this, `${name}-model`, {
-      service: "sagemaker.amazonaws.com",
+      service: SERVICE_PRINCIPALS.sagemaker,
       description: `Execution role of the SageMaker model behind endpoint ${endpointNameBase}`,
       policy: renderPolicy(
         { ctx, image, modelDataUrl: args.modelDataUrl, alarm: this.rollbackAlarm?.arn },
