@@ -149,7 +149,7 @@ describe("capacity simulator: properties", () => {
     // - a target above one instance's capacity on the concurrency metric with a queue: queued requests count
     //   (https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-add-code-define.html), so the
     //   fleet flaps between the too-small size the target implies and a scale-out the queue forces, and a higher
-    //   max shifts the flapping's phase within the profile.
+    //   max shifts the flapping's phase within the profile (also computed by hand in ./max-capacity.test.ts).
     const withinCapacity = fc
       .record({
         scaling: scalingArb,
