@@ -8,11 +8,18 @@ import fc from "fast-check";
 import {
   CONCURRENT_REQUESTS_PER_MODEL,
   INVOCATIONS_PER_INSTANCE,
+  resolveSimulationAssumptions,
   type InstanceCapacity,
   type ScalingInputs,
   type TrafficProfile,
 } from "@ml-platform/aws-facts/capacity";
-import { endpoint, fn, profile, run } from "./support/simulation";
+import { BASE_ASSUMPTIONS, endpoint, fn, profile, run } from "./support/simulation";
+
+/**
+ * Fixed seeds: CI replays the same cases on every run, so it cannot fail by chance. To explore further, run a
+ * property with another seed and a larger numRuns locally; a failure prints the seed and path to replay it.
+ */
+const SEEDS = { conservation: 1401, bounds: 1402, maxCapacity: 1403, cooldown: 1404 } as const;
 
 const stepArb = fc.record({
   atMinute: fc.integer({ min: 0, max: 9 }),
@@ -108,7 +115,7 @@ describe("capacity simulator: properties", () => {
         );
         assert.ok(r.servedRequests >= 0 && r.droppedRequests >= 0 && r.throttledRequests >= 0);
       }),
-      { numRuns: 150 },
+      { numRuns: 150, seed: SEEDS.conservation },
     );
   });
 
@@ -127,30 +134,59 @@ describe("capacity simulator: properties", () => {
           );
         }
       }),
-      { numRuns: 150 },
+      { numRuns: 150, seed: SEEDS.bounds },
     );
   });
 
   it("never drops more with a higher max capacity", () => {
+    // Only where it holds, in AWS too. A larger fleet gives a lower per-instance metric; with fresh datapoints
+    // target tracking then settles on the same ceil(load / target) instances whatever the max, and that serves the
+    // load when the target is within one instance's capacity. Two shapes break it (broad search: 20,000–100,000
+    // runs per seed on the unrestricted generator failed for most seeds; each restriction alone still failed):
+    // - a scale-in cooldown shorter than the metric's lag (period + publication delay): the next scale-in acts on
+    //   a datapoint that still counts the larger fleet and removes too much, the deeper the larger the fleet was
+    //   (hand-computed in ./max-capacity.test.ts); the cooldown is AWS's only documented guard against it;
+    // - a target above one instance's capacity on the concurrency metric with a queue: queued requests count
+    //   (https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-add-code-define.html), so the
+    //   fleet flaps between the too-small size the target implies and a scale-out the queue forces, and a higher
+    //   max shifts the flapping's phase within the profile (also computed by hand in ./max-capacity.test.ts).
+    const withinCapacity = fc
+      .record({
+        scaling: scalingArb,
+        capacity: capacityArb,
+        utilisation: fc.double({ min: 0.05, max: 1, noNaN: true }),
+        assumptions: assumptionsArb,
+      })
+      .map(({ scaling, capacity, utilisation, assumptions }) => {
+        const highResolution = scaling.metric === CONCURRENT_REQUESTS_PER_MODEL;
+        const delays = resolveSimulationAssumptions({
+          ...BASE_ASSUMPTIONS,
+          ...assumptions,
+        }).metricDelaySeconds;
+        const lag = highResolution ? 10 + delays.highResolution : 60 + delays.standard;
+        // One instance at capacity: maxRps × 60 invocations a minute, or maxRps × latency requests in flight.
+        const atCapacity = highResolution
+          ? (capacity.maxRequestsPerSecondPerInstance * capacity.latencyMs) / 1000
+          : capacity.maxRequestsPerSecondPerInstance * 60;
+        const s: ScalingInputs = {
+          ...scaling,
+          targetValue: utilisation * atCapacity,
+          scaleInCooldownSeconds: lag + scaling.scaleInCooldownSeconds,
+        };
+        return { s, c: capacity, a: assumptions };
+      });
     fc.assert(
-      fc.property(
-        profileArb,
-        scalingArb,
-        capacityArb,
-        assumptionsArb,
-        fc.integer({ min: 1, max: 4 }),
-        (p, s, c, a, more) => {
-          const e = (max: number) =>
-            endpoint({ initialInstanceCount: s.minCapacity, scaling: { ...s, maxCapacity: max } });
-          const lower = run(e(s.maxCapacity), p, a, c);
-          const higher = run(e(s.maxCapacity + more), p, a, c);
-          assert.ok(
-            higher.droppedRequests <= lower.droppedRequests + 1e-6,
-            `max ${s.maxCapacity + more} dropped ${higher.droppedRequests} > ${lower.droppedRequests} with max ${s.maxCapacity}`,
-          );
-        },
-      ),
-      { numRuns: 150 },
+      fc.property(profileArb, withinCapacity, fc.integer({ min: 1, max: 4 }), (p, { s, c, a }, more) => {
+        const e = (max: number) =>
+          endpoint({ initialInstanceCount: s.minCapacity, scaling: { ...s, maxCapacity: max } });
+        const lower = run(e(s.maxCapacity), p, a, c);
+        const higher = run(e(s.maxCapacity + more), p, a, c);
+        assert.ok(
+          higher.droppedRequests <= lower.droppedRequests + 1e-6,
+          `max ${s.maxCapacity + more} dropped ${higher.droppedRequests} > ${lower.droppedRequests} with max ${s.maxCapacity}`,
+        );
+      }),
+      { numRuns: 150, seed: SEEDS.maxCapacity },
     );
   });
 
@@ -204,7 +240,7 @@ describe("capacity simulator: properties", () => {
           if (short.scalingActivities.length > 1 || long.scalingActivities.length > 1) reacted++;
         },
       ),
-      { numRuns: 200 },
+      { numRuns: 200, seed: SEEDS.cooldown },
     );
     assert.ok(reacted > 20, `only ${reacted} runs scaled out more than once: the property is not exercised`);
   });
