@@ -2,13 +2,21 @@
  * EC2 hardening for the training host and anything else that launches instances (Checkov CKV_AWS_79/8/88,
  * compliance-policies, awsguard): IMDSv2 only, encrypted volumes, no public IP. Both `aws.ec2.Instance` and
  * `aws.ec2.LaunchTemplate` are checked, since either can launch the host. Note the LaunchTemplate schema spells
- * booleans as strings ("true"), unlike Instance.
+ * booleans as strings ("true"), unlike Instance. Launch configurations and Spot Fleet launch specifications carry
+ * the same settings inline and get the same checks (./ec2-fleet.ts).
  *
  * Every field checked here is a literal in a well-written program, so an unknown value fails closed.
  */
 import type * as aws from "@pulumi/aws";
 import { defineResourcePolicy, onType, type ResourceRuleContext } from "../framework";
 import { ec2LaunchTemplateInherited } from "./ec2-launch-template";
+import {
+  checkLaunchConfigurationPublicIp,
+  checkLaunchConfigurationVolumes,
+  checkSpotFleetMetadataOptions,
+  checkSpotFleetPublicIp,
+  checkSpotFleetVolumes,
+} from "./ec2-fleet";
 import { AWS_TYPES } from "@ml-platform/aws-facts/type-tokens";
 
 const INSTANCE = AWS_TYPES.ec2Instance;
@@ -16,6 +24,9 @@ const INSTANCE = AWS_TYPES.ec2Instance;
 const SPOT_REQUEST = AWS_TYPES.ec2SpotInstanceRequest;
 const LAUNCH_TEMPLATE = AWS_TYPES.ec2LaunchTemplate;
 const VOLUME = AWS_TYPES.ebsVolume;
+/** Launchers that carry instance settings inline: rules in ./ec2-fleet.ts. */
+const LAUNCH_CONFIGURATION = AWS_TYPES.ec2LaunchConfiguration;
+const SPOT_FLEET = AWS_TYPES.ec2SpotFleetRequest;
 
 export type MetadataOptions = { httpEndpoint?: string; httpTokens?: string } | undefined;
 
@@ -71,6 +82,9 @@ export const ec2Imdsv2Required = defineResourcePolicy({
     '`metadataOptions.httpTokens` is "required" on `aws.ec2.Instance`, `aws.ec2.SpotInstanceRequest` and ' +
       "`aws.ec2.LaunchTemplate`; unset is reported (the AWS default allows IMDSv1), unless the instance names a " +
       "launch template, which `ec2-launch-template-inherited` then judges.",
+    "`aws.ec2.LaunchConfiguration`: `metadataOptions.httpTokens` the same way.",
+    "`aws.ec2.SpotFleetRequest`: every `launchSpecifications[]` entry is reported, since a launch specification " +
+      "has no metadata options (its instances keep the AWS default); a launch template must set them.",
     '`metadataOptions.httpEndpoint: "disabled"` also passes: no metadata service at all.',
   ],
   rules: [
@@ -91,8 +105,14 @@ export const ec2Imdsv2Required = defineResourcePolicy({
     onType<aws.ec2.LaunchTemplateArgs>(LAUNCH_TEMPLATE, (template, ctx) =>
       checkMetadataOptions(() => template.metadataOptions as MetadataOptions, ctx),
     ),
+    onType<aws.ec2.LaunchConfigurationArgs>(LAUNCH_CONFIGURATION, (config, ctx) =>
+      checkMetadataOptions(() => config.metadataOptions as MetadataOptions, ctx),
+    ),
+    onType<aws.ec2.SpotFleetRequestArgs>(SPOT_FLEET, checkSpotFleetMetadataOptions),
   ],
   remediation: {
+    // A Spot Fleet launch specification has no metadata options to set.
+    types: [INSTANCE, SPOT_REQUEST, LAUNCH_TEMPLATE, LAUNCH_CONFIGURATION],
     summary:
       'sets `metadataOptions.httpTokens` to "required" where it is unset or "optional", keeping the other ' +
       "metadata options (an instance that leaves it to its launch template is not touched).",
@@ -129,6 +149,10 @@ export const ec2EbsEncrypted = defineResourcePolicy({
       "rootBlockDevice is reported (the root volume would follow the AMI snapshot, usually unencrypted), unless the " +
       "instance names a launch template, whose root mapping `ec2-launch-template-inherited` then judges.",
     '`aws.ec2.LaunchTemplate`: every `blockDeviceMappings[].ebs.encrypted` is "true".',
+    "`aws.ec2.LaunchConfiguration`: `rootBlockDevice.encrypted` and every `ebsBlockDevices[].encrypted` are true " +
+      "(an unset rootBlockDevice is reported; `noDevice` mappings are skipped).",
+    "`aws.ec2.SpotFleetRequest`: in every `launchSpecifications[]` entry, each `rootBlockDevices[].encrypted` and " +
+      "`ebsBlockDevices[].encrypted` is true; an entry without rootBlockDevices is reported.",
     "`aws.ebs.Volume`: `encrypted` is true.",
     "With `accountDefaultEncryption: true` (the account has EBS encryption by default), unset flags pass; an " +
       "explicit false is still reported.",
@@ -216,6 +240,14 @@ export const ec2EbsEncrypted = defineResourcePolicy({
         });
       },
     ),
+    onType<aws.ec2.LaunchConfigurationArgs, { accountDefaultEncryption: boolean }>(
+      LAUNCH_CONFIGURATION,
+      checkLaunchConfigurationVolumes,
+    ),
+    onType<aws.ec2.SpotFleetRequestArgs, { accountDefaultEncryption: boolean }>(
+      SPOT_FLEET,
+      checkSpotFleetVolumes,
+    ),
     onType<aws.ebs.VolumeArgs, { accountDefaultEncryption: boolean }>(VOLUME, (volume, ctx) => {
       const encrypted = ctx.probe("encrypted", () => volume.encrypted);
       if (!encrypted.known) return ctx.failClosed(encrypted, "an unknown value could be false");
@@ -249,6 +281,9 @@ export const ec2NoPublicIp = defineResourcePolicy({
     "`aws.ec2.Instance` and `aws.ec2.SpotInstanceRequest`: `associatePublicIpAddress` is not true; when unset, the instance must name a `subnetId` " +
       "(without one it lands in the default VPC, whose subnets assign public IPs).",
     '`aws.ec2.LaunchTemplate`: no `networkInterfaces[].associatePublicIpAddress` of "true".',
+    "`aws.ec2.LaunchConfiguration`: `associatePublicIpAddress` is not true (unset passes: the group's subnets place it).",
+    "`aws.ec2.SpotFleetRequest`: every `launchSpecifications[]` entry as an instance: `associatePublicIpAddress` " +
+      "not true, and when unset a `subnetId` is named.",
   ],
   rules: [
     ...[INSTANCE, SPOT_REQUEST].map((type) =>
@@ -308,6 +343,8 @@ export const ec2NoPublicIp = defineResourcePolicy({
         });
       });
     }),
+    onType<aws.ec2.LaunchConfigurationArgs>(LAUNCH_CONFIGURATION, checkLaunchConfigurationPublicIp),
+    onType<aws.ec2.SpotFleetRequestArgs>(SPOT_FLEET, checkSpotFleetPublicIp),
   ],
 });
 

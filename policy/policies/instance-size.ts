@@ -167,22 +167,26 @@ function checkInstanceType(
  * size cap only holds when `allowedInstanceTypes` lists exact types; each is then checked like `instanceType`.
  * Wildcard entries (`m5.*`) and a missing list are reported: they admit sizes the cap cannot bound.
  */
-function checkInstanceRequirements(ctx: SizeContext, read: () => unknown): void {
-  const requirements = ctx.probeDeep("instanceRequirements", read);
+function checkInstanceRequirements(
+  ctx: SizeContext,
+  read: () => unknown,
+  path = "instanceRequirements",
+): void {
+  const requirements = ctx.probeDeep(path, read);
   if (!requirements.known) return ctx.failClosed(requirements, "unknown requirements could admit any size");
   const value = requirements.value as { allowedInstanceTypes?: unknown[] } | undefined | null;
   if (value === undefined || value === null) return;
   const allowed = value.allowedInstanceTypes ?? [];
   if (allowed.length === 0) {
     ctx.report({
-      property: "instanceRequirements.allowedInstanceTypes",
+      property: `${path}.allowedInstanceTypes`,
       problem: "is unset, so attribute-based selection may launch any size the vCPU and memory ranges admit",
       fix: "list the exact instance types in allowedInstanceTypes (or set instanceType)",
     });
     return;
   }
   allowed.forEach((entry, i) => {
-    const property = `instanceRequirements.allowedInstanceTypes[${i}]`;
+    const property = `${path}.allowedInstanceTypes[${i}]`;
     if (typeof entry === "string" && /[*?]/.test(entry)) {
       ctx.report({
         property,
@@ -214,6 +218,26 @@ function checkVariants(ctx: SizeContext, property: string, read: () => unknown):
       });
     }
   }
+}
+
+/** A Spot Fleet request's instance types: each launch specification's, and each template override's. */
+function checkSpotFleet(request: aws.ec2.SpotFleetRequestArgs, ctx: SizeContext): void {
+  type Entry = { instanceType?: unknown; instanceRequirements?: unknown; overrides?: Entry[] };
+  const eachOf = (property: string, read: () => unknown): Entry[] => {
+    const list = ctx.probe(property, read);
+    if (!list.known) ctx.failClosed(list, "an unknown list could name any instance type");
+    return list.known && Array.isArray(list.value) ? (list.value as Entry[]) : [];
+  };
+  eachOf("launchSpecifications", () => request.launchSpecifications).forEach((spec, i) =>
+    checkInstanceType(ctx, `launchSpecifications[${i}].instanceType`, () => spec?.instanceType, "ec2"),
+  );
+  eachOf("launchTemplateConfigs", () => request.launchTemplateConfigs).forEach((config, i) =>
+    eachOf(`launchTemplateConfigs[${i}].overrides`, () => config?.overrides).forEach((override, j) => {
+      const at = `launchTemplateConfigs[${i}].overrides[${j}]`;
+      checkInstanceType(ctx, `${at}.instanceType`, () => override?.instanceType, "ec2");
+      checkInstanceRequirements(ctx, () => override?.instanceRequirements, `${at}.instanceRequirements`);
+    }),
+  );
 }
 
 const SIZE_UNKNOWNS = {
@@ -248,10 +272,12 @@ export const instanceSizeEc2 = defineResourcePolicy<InstanceSizeConfig>({
     "EC2 instances and launch templates",
   ),
   description:
-    "EC2 instances, spot requests and launch templates (the training host) must use an allowed family and a size " +
+    "EC2 instances, Spot requests and fleets, launch templates and launch configurations must use an allowed family and a size " +
     "no larger than the configured maximum.",
   checks: [
     "`aws.ec2.Instance`, `aws.ec2.SpotInstanceRequest`, `aws.ec2.LaunchTemplate` `instanceType` (unset passes: the type comes from elsewhere)",
+    "`aws.ec2.LaunchConfiguration` `instanceType`",
+    "`aws.ec2.SpotFleetRequest`: every `launchSpecifications[].instanceType`, and every `launchTemplateConfigs[].overrides[]` `instanceType` and `instanceRequirements` (an override replaces the template's type)",
     "`aws.ec2.LaunchTemplate` `instanceRequirements` (attribute-based selection): `allowedInstanceTypes` must list exact types, each checked; a missing list or a wildcard entry is reported",
     "size ≤ `maxSize`; family in `allowedFamilies` or not in `deniedFamilies`; accelerators only if `allowAccelerators`",
     "unparseable types and SageMaker `ml.` types on EC2 are reported",
@@ -268,6 +294,11 @@ export const instanceSizeEc2 = defineResourcePolicy<InstanceSizeConfig>({
       checkInstanceType(ctx, "instanceType", () => template.instanceType, "ec2");
       checkInstanceRequirements(ctx, () => template.instanceRequirements);
     }),
+    onType<aws.ec2.LaunchConfigurationArgs, InstanceSizeConfig>(
+      AWS_TYPES.ec2LaunchConfiguration,
+      (config, ctx) => checkInstanceType(ctx, "instanceType", () => config.instanceType, "ec2"),
+    ),
+    onType<aws.ec2.SpotFleetRequestArgs, InstanceSizeConfig>(AWS_TYPES.ec2SpotFleetRequest, checkSpotFleet),
   ],
 });
 

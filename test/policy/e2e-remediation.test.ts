@@ -58,6 +58,16 @@ const cases: Case[] = [
     changes: [{ path: "metadataOptions.httpTokens", kind: "change", after: "required" }],
   },
   {
+    policy: "ec2-imdsv2-required",
+    stack: "prod",
+    resource: captured(AWS_TYPES.ec2LaunchConfiguration, "workers-lc", {
+      imageId: "ami-0123456789abcdef0",
+      instanceType: "t3.micro",
+      metadataOptions: { httpTokens: "optional", httpPutResponseHopLimit: 1 },
+    }),
+    changes: [{ path: "metadataOptions.httpTokens", kind: "change", after: "required" }],
+  },
+  {
     policy: "notebook-no-root-access",
     stack: "prod",
     resource: captured(AWS_TYPES.sagemakerNotebookInstance, "explore", {

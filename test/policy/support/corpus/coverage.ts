@@ -16,7 +16,6 @@ const one = (type: string, caught: boolean): CorpusCase => ({
 export const UNCHECKED_TYPES: readonly CorpusCase[] = [
   one("aws:autoscaling/group:Group", true),
   one("aws:ec2/fleet:Fleet", true),
-  one("aws:ec2/spotFleetRequest:SpotFleetRequest", true),
   one("aws:sagemaker/domain:Domain", true),
   one("aws:sagemaker/space:Space", true),
   one("aws:sagemaker/app:App", true),
@@ -27,6 +26,8 @@ export const UNCHECKED_TYPES: readonly CorpusCase[] = [
   one("aws-native:sagemaker:NotebookInstance", true),
   one("aws:cloudformation/stack:Stack", true),
   one(AWS_TYPES.ec2SpotInstanceRequest, false),
+  one(AWS_TYPES.ec2SpotFleetRequest, false),
+  one(AWS_TYPES.ec2LaunchConfiguration, false),
   one(AWS_TYPES.appautoscalingScheduledAction, false),
   one(AWS_TYPES.iamRolePolicyAttachment, false),
   one(AWS_TYPES.s3BucketV2, false),

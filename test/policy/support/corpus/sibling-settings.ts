@@ -220,6 +220,135 @@ const INGRESS_AND_PUBLIC_IP: CorpusCase[] = [
   one("ec2-no-public-ip", "launch template whose interface has no public IP", template(), false),
 ];
 
+const spec = (props: Record<string, unknown> = {}) => ({
+  ami: "ami-0123456789abcdef0",
+  instanceType: "m5.large",
+  subnetId: SUBNET,
+  rootBlockDevices: [{ volumeSize: 100, encrypted: true }],
+  ...props,
+});
+const spotFleet = (...launchSpecifications: Record<string, unknown>[]) =>
+  resource(AWS_TYPES.ec2SpotFleetRequest, {
+    iamFleetRole: "arn:aws:iam::123456789012:role/fleet",
+    targetCapacity: 2,
+    launchSpecifications,
+  });
+const launchConfiguration = (props: Record<string, unknown> = {}) =>
+  resource(AWS_TYPES.ec2LaunchConfiguration, {
+    imageId: "ami-0123456789abcdef0",
+    instanceType: "m5.large",
+    metadataOptions: { httpTokens: "required" },
+    rootBlockDevice: { encrypted: true },
+    ...props,
+  });
+const SIZE = "instance-size-ec2";
+
+/** Launchers that carry an instance's settings inline: Spot Fleet launch specifications, launch configurations. */
+const INLINE_LAUNCHERS: CorpusCase[] = [
+  one(
+    SIZE,
+    "Spot Fleet launch specification of a 24xlarge type",
+    spotFleet(spec(), spec({ instanceType: "m5.24xlarge" })),
+    true,
+  ),
+  one(
+    SIZE,
+    "Spot Fleet launch specifications within the size cap",
+    spotFleet(spec(), spec({ instanceType: "c5.xlarge" })),
+    false,
+  ),
+  one(
+    SIZE,
+    "Spot Fleet template override of a metal type",
+    resource(AWS_TYPES.ec2SpotFleetRequest, {
+      iamFleetRole: "arn:aws:iam::123456789012:role/fleet",
+      targetCapacity: 1,
+      launchTemplateConfigs: [
+        {
+          launchTemplateSpecification: { id: "lt-workers", version: "1" },
+          overrides: [{ instanceType: "m5.metal" }],
+        },
+      ],
+    }),
+    true,
+  ),
+  one(
+    SIZE,
+    "launch configuration of an 18xlarge type",
+    launchConfiguration({ instanceType: "c5.18xlarge" }),
+    true,
+  ),
+  one(SIZE, "launch configuration within the size cap", launchConfiguration(), false),
+  one(
+    "ec2-imdsv2-required",
+    "Spot Fleet launch specification (no metadata options)",
+    spotFleet(spec()),
+    true,
+  ),
+  one(
+    "ec2-imdsv2-required",
+    "launch configuration with IMDSv1 allowed",
+    launchConfiguration({ metadataOptions: { httpTokens: "optional" } }),
+    true,
+  ),
+  one("ec2-imdsv2-required", "launch configuration requiring IMDSv2", launchConfiguration(), false),
+  one(
+    "ec2-ebs-encrypted",
+    "Spot Fleet launch specification with an unencrypted data volume",
+    spotFleet(spec({ ebsBlockDevices: [{ deviceName: "/dev/sdf", encrypted: false }] })),
+    true,
+  ),
+  one(
+    "ec2-ebs-encrypted",
+    "Spot Fleet launch specification without a root device",
+    spotFleet(spec({ rootBlockDevices: undefined })),
+    true,
+  ),
+  one(
+    "ec2-ebs-encrypted",
+    "Spot Fleet launch specification with encrypted volumes",
+    spotFleet(spec()),
+    false,
+  ),
+  one(
+    "ec2-ebs-encrypted",
+    "launch configuration with an unencrypted root volume",
+    launchConfiguration({ rootBlockDevice: { encrypted: false } }),
+    true,
+  ),
+  one(
+    "ec2-ebs-encrypted",
+    "launch configuration with an encrypted root volume",
+    launchConfiguration(),
+    false,
+  ),
+  one(
+    "ec2-no-public-ip",
+    "Spot Fleet launch specification with a public IP",
+    spotFleet(spec({ associatePublicIpAddress: true })),
+    true,
+  ),
+  one(
+    "ec2-no-public-ip",
+    "Spot Fleet launch specification without a subnet (default VPC)",
+    spotFleet(spec({ subnetId: undefined })),
+    true,
+  ),
+  one("ec2-no-public-ip", "Spot Fleet launch specification in a subnet", spotFleet(spec()), false),
+  one(
+    "ec2-no-public-ip",
+    "launch configuration with a public IP",
+    launchConfiguration({ associatePublicIpAddress: true }),
+    true,
+  ),
+  one(
+    "ec2-no-public-ip",
+    "launch configuration without a public IP",
+    launchConfiguration({ associatePublicIpAddress: false }),
+    false,
+  ),
+];
+
 const PROTECT = "stateful-resources-protected";
 const PROTECTION: CorpusCase[] = [
   one(PROTECT, "unprotected EBS volume", resource(AWS_TYPES.ebsVolume, { size: 100 }), true),
@@ -233,5 +362,6 @@ const PROTECTION: CorpusCase[] = [
 export const SIBLING_SETTINGS: readonly CorpusCase[] = [
   ...ROOT_VOLUMES,
   ...INGRESS_AND_PUBLIC_IP,
+  ...INLINE_LAUNCHERS,
   ...PROTECTION,
 ];
