@@ -4,6 +4,7 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   { ignores: ["node_modules/**", "dist/**", "policy/bin/**", "policy/node_modules/**"] },
+  { ignores: ["components/plugin/bin/**"] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -3,7 +3,7 @@
  * `INFERENCE_FUNCTION_DEFAULTS`) and the validator the component and the stack config both run.
  */
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import {
   DEFAULT_INVOKE_TIMEOUT_MS,
@@ -24,8 +24,17 @@ import {
 const ENDPOINT_ARN_OR_PREFIX =
   /^arn:aws[a-z-]*:sagemaker:[a-z]{2}(-[a-z]+)+-\d:\d{12}:endpoint\/[a-z0-9](-*[a-z0-9])*(-\*)?$/;
 
-/** Where `npm run build` writes the bundle. */
-export const DEFAULT_CODE_DIRECTORY = resolve(__dirname, "..", "dist", "lambda");
+/**
+ * Where `npm run build` writes the bundle: `dist/lambda` at the repository root, next to the inference function's
+ * package folder. Found from that package rather than from this file, so it is the same when this file runs compiled
+ * into the components plugin bundle (components/plugin/bin), where `__dirname` is elsewhere.
+ */
+export const DEFAULT_CODE_DIRECTORY = resolve(
+  dirname(require.resolve("@ml-platform/inference-function/package.json")),
+  "..",
+  "dist",
+  "lambda",
+);
 export const BUNDLE_FILE = "index.mjs";
 
 /** Retention values CloudWatch Logs accepts (0 = never expire is deliberately not offered). */

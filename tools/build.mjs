@@ -1,5 +1,5 @@
-// Builds the deployable artefacts: the Lambda bundle (dist/lambda/index.mjs) and the compiled policy pack
-// (policy/bin/index.js).
+// Builds the deployable artefacts: the Lambda bundle (dist/lambda/index.mjs), the compiled policy pack
+// (policy/bin/index.js) and the compiled components package (components/plugin/bin/index.js).
 // Run with `npm run build`.
 import { build } from "esbuild";
 import { mkdirSync, realpathSync, writeFileSync } from "node:fs";
@@ -124,9 +124,33 @@ export async function buildPolicyPack() {
   });
 }
 
+/**
+ * Compiles the components package to components/plugin/bin/index.js (the plugin folder's package.json `main`), so
+ * `@pulumi/pulumi/cmd/run-plugin` loads JavaScript instead of type-checking the sources with ts-node on every start
+ * (`npm run bench:package` measures both). As for the policy pack, @pulumi/* stays external: the component classes
+ * must extend the runner's own ComponentResource. The schema is still inferred from the TypeScript sources
+ * (components/plugin/index.ts and what it re-exports).
+ */
+export const componentsPluginBuildOptions = {
+  entryPoints: [join(root, "components/plugin/index.ts")],
+  outfile: join(root, "components/plugin/bin/index.js"),
+  bundle: true,
+  // The package.json is only looked up at run time (require.resolve) to find the Lambda bundle's directory.
+  external: ["@pulumi/*", "@ml-platform/inference-function/package.json"],
+  platform: "node",
+  format: "cjs",
+  target: "node20",
+  sourcemap: "linked",
+  logLevel: "warning",
+};
+
+export async function buildComponentsPlugin() {
+  return build(componentsPluginBuildOptions);
+}
+
 // Builds when run (`node tools/build.mjs`), not when `npm run bench:lambda` imports the Lambda options. Real
 // paths, since the ES module loader resolves symlinks and process.argv[1] does not.
 const runDirectly =
   process.argv[1] !== undefined &&
   realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-if (runDirectly) await Promise.all([buildLambda(), buildPolicyPack()]);
+if (runDirectly) await Promise.all([buildLambda(), buildPolicyPack(), buildComponentsPlugin()]);

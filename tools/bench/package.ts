@@ -3,18 +3,17 @@
  * to answer GetSchema (what `pulumi package add` and every `pulumi preview` of a consuming program wait for).
  *
  * - Start-up: wall time from spawning `node <@pulumi/pulumi>/cmd/run-plugin <dir> <engine>` in the package's
- *   directory to reading the port it prints. With `main` → index.ts (as shipped) the runner registers ts-node with
- *   type-checking and compiles the package on load.
+ *   directory to reading the port it prints.
  * - GetSchema: the first call after start-up; the runner builds a TypeScript program from the package's
  *   tsconfig.json and infers the schema from the args types, whatever `main` points at.
- * - Compiled: a temporary copy of components/ whose `main` is an esbuild bundle (bin/index.js, @pulumi/* external),
- *   as the policy pack ships, so the runner loads JavaScript without type-checking. Its GetSchema still reads the
- *   TypeScript sources (the analyzer falls back to index.ts).
+ * - compiled: components/plugin as shipped, whose `main` is the esbuild bundle `npm run build` writes
+ *   (bin/index.js, @pulumi/* external), so the runner loads JavaScript without type-checking.
+ * - typescript: a temporary copy of components/plugin whose `main` is index.ts: the runner registers ts-node with
+ *   type-checking and compiles the package's sources on load.
  *
- * Options: --runs N (per variant, default 1), --no-compiled, --json.
+ * Options: --runs N (per variant, default 1), --no-typescript, --json.
  */
-import { build } from "esbuild";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -55,25 +54,16 @@ async function measure(packageDir: string): Promise<Sample> {
   }
 }
 
-/** A copy of components/ whose package.json `main` is a compiled bundle; the caller removes it. */
-async function compiledCopy(): Promise<string> {
+/** A copy of components/plugin whose package.json `main` is its TypeScript entry point; the caller removes it. */
+function typeScriptCopy(): string {
   const dir = mkdtempSync(join(tmpdir(), "ml-platform-components-"));
-  cpSync(COMPONENTS_PACKAGE_DIR, dir, { recursive: true, filter: (src) => !src.includes("node_modules") });
-  symlinkSync(join(REPO, "node_modules"), join(dir, "node_modules"), "dir");
-  mkdirSync(join(dir, "bin"), { recursive: true });
-  await build({
-    entryPoints: [join(COMPONENTS_PACKAGE_DIR, "index.ts")],
-    outfile: join(dir, "bin", "index.js"),
-    bundle: true,
-    // One @pulumi/pulumi: the runner's, so the component classes extend the ComponentResource it looks for.
-    external: ["@pulumi/*"],
-    platform: "node",
-    format: "cjs",
-    target: "node20",
-    logLevel: "warning",
+  cpSync(COMPONENTS_PACKAGE_DIR, dir, {
+    recursive: true,
+    filter: (src) => !src.includes("node_modules") && !src.startsWith(join(COMPONENTS_PACKAGE_DIR, "bin")),
   });
+  symlinkSync(join(REPO, "node_modules"), join(dir, "node_modules"), "dir");
   const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ ...manifest, main: "bin/index.js" }, null, 2));
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ ...manifest, main: "index.ts" }, null, 2));
   return dir;
 }
 
@@ -89,15 +79,15 @@ function summary(samples: Sample[]) {
 async function main(): Promise<void> {
   const runs = arg("runs", 1);
   const results: Record<string, ReturnType<typeof summary>> = {};
-  const source: Sample[] = [];
-  for (let i = 0; i < runs; i++) source.push(await measure(COMPONENTS_PACKAGE_DIR));
-  results.typescript = summary(source);
-  if (!process.argv.includes("--no-compiled")) {
-    const dir = await compiledCopy();
+  const compiled: Sample[] = [];
+  for (let i = 0; i < runs; i++) compiled.push(await measure(COMPONENTS_PACKAGE_DIR));
+  results.compiled = summary(compiled);
+  if (!process.argv.includes("--no-typescript")) {
+    const dir = typeScriptCopy();
     try {
-      const compiled: Sample[] = [];
-      for (let i = 0; i < runs; i++) compiled.push(await measure(dir));
-      results.compiled = summary(compiled);
+      const source: Sample[] = [];
+      for (let i = 0; i < runs; i++) source.push(await measure(dir));
+      results.typescript = summary(source);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

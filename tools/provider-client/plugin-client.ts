@@ -10,6 +10,7 @@
  * (for logs) and the resource monitor address given in each request; see engine-server.ts.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import * as grpc from "@grpc/grpc-js";
@@ -21,8 +22,11 @@ import * as providerGrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as providerPb from "@pulumi/pulumi/proto/provider_pb";
 import * as statusPb from "@pulumi/pulumi/proto/status_pb";
 
-/** The components package directory. */
-export const COMPONENTS_PACKAGE_DIR = path.resolve(__dirname, "..", "..", "components");
+/**
+ * The components package's plugin folder, the one `pulumi package add` is given: PulumiPlugin.yaml, and a package.json
+ * whose `main` is the bundle `npm run build` compiles (bin/index.js).
+ */
+export const COMPONENTS_PACKAGE_DIR = path.resolve(__dirname, "..", "..", "components", "plugin");
 
 /** The Pulumi SDK's run-plugin entry point, the one the CLI starts a Node.js plugin with. */
 export const RUN_PLUGIN = path.join(
@@ -114,6 +118,9 @@ export function propertyErrorsOf(err: grpc.ServiceError): PropertyError[] {
 /** Spawns the plugin exactly as the CLI does and connects to the port it prints. */
 export async function startComponentPlugin(options: StartPluginOptions): Promise<ComponentPlugin> {
   const packageDir = options.packageDir ?? COMPONENTS_PACKAGE_DIR;
+  const main = JSON.parse(readFileSync(path.join(packageDir, "package.json"), "utf8")).main ?? "index.js";
+  if (!existsSync(path.join(packageDir, main)))
+    throw new Error(`${path.join(packageDir, main)} (package.json main) is missing: run \`npm run build\``);
   const started = performance.now();
   const child = spawn(process.execPath, [RUN_PLUGIN, packageDir, options.engineAddress], {
     cwd: packageDir,

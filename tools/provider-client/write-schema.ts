@@ -1,16 +1,17 @@
 /**
  * Writes components/schema.json, the package schema the components package serves over GetSchema (started as the
- * Pulumi CLI starts it), and the reference part of components/README.md rendered from it. The committed copies are
+ * Pulumi CLI starts it, from components/plugin), and the reference part of components/README.md rendered from it. The committed copies are
  * what the package serves today; a test fails when either is stale. Run with `npm run schema:components`.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startEngineServer } from "./engine-server";
 import { withReference, type PackageSchema } from "./package-readme";
-import { COMPONENTS_PACKAGE_DIR, startComponentPlugin } from "./plugin-client";
+import { startComponentPlugin } from "./plugin-client";
 
-export const SCHEMA_PATH = join(COMPONENTS_PACKAGE_DIR, "schema.json");
-export const README_PATH = join(COMPONENTS_PACKAGE_DIR, "README.md");
+const COMPONENTS_DIR = join(__dirname, "..", "..", "components");
+export const SCHEMA_PATH = join(COMPONENTS_DIR, "schema.json");
+export const README_PATH = join(COMPONENTS_DIR, "README.md");
 
 /** The schema as committed: two-space JSON with a final newline. */
 export function formatSchema(schema: unknown): string {
