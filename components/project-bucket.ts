@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { renderPolicy, tlsOnlyBucketPolicy } from "@ml-platform/aws-facts/iam-policies";
 import { createAccessLogBucket } from "./lib/access-log-bucket";
+import { createBucketBaseline } from "./lib/bucket-baseline";
 import { componentType, withLegacyTypeAlias } from "./lib/type-token";
 import { throwIfInvalid } from "./lib/validation";
 import {
@@ -50,32 +51,7 @@ export class ProjectBucket extends pulumi.ComponentResource {
     );
     const bucket = this.bucket.id;
 
-    const ownership = new aws.s3.BucketOwnershipControls(
-      `${name}-ownership`,
-      { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } },
-      { parent: this },
-    );
-    const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-encryption`,
-      { bucket, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
-      { parent: this },
-    );
-    const versioning = new aws.s3.BucketVersioning(
-      `${name}-versioning`,
-      { bucket, versioningConfiguration: { status: "Enabled" } },
-      { parent: this },
-    );
-    const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
-      `${name}-public-access-block`,
-      {
-        bucket,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      },
-      { parent: this },
-    );
+    const { ownership, encryption, versioning, publicAccessBlock } = createBucketBaseline(this, name, bucket);
     new aws.s3.BucketLifecycleConfiguration(
       `${name}-lifecycle`,
       {

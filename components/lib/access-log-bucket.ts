@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { renderPolicy } from "@ml-platform/aws-facts/iam-policies";
 import { ACCESS_LOG_PREFIX, accessLogBucketPolicy } from "@ml-platform/aws-facts/resource-policies";
 import { awsContextOutput } from "./aws-context";
+import { createBucketBaseline } from "./bucket-baseline";
 
 export interface AccessLogBucketArgs {
   /** The bucket whose server access logs this bucket receives. */
@@ -28,39 +29,13 @@ export function createAccessLogBucket(
   name: string,
   args: AccessLogBucketArgs,
 ): { bucket: aws.s3.Bucket; logging: aws.s3.BucketLogging } {
-  const opts = { parent };
   const logBucket = new aws.s3.Bucket(
     name,
     { forceDestroy: args.forceDestroy, tags: args.tags },
     { parent, protect: args.protect },
   );
   const bucket = logBucket.id;
-  const ownership = new aws.s3.BucketOwnershipControls(
-    `${name}-ownership`,
-    { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } },
-    opts,
-  );
-  const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
-    `${name}-encryption`,
-    { bucket, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
-    opts,
-  );
-  const versioning = new aws.s3.BucketVersioning(
-    `${name}-versioning`,
-    { bucket, versioningConfiguration: { status: "Enabled" } },
-    opts,
-  );
-  const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
-    `${name}-public-access-block`,
-    {
-      bucket,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    },
-    opts,
-  );
+  const { ownership, encryption, versioning, publicAccessBlock } = createBucketBaseline(parent, name, bucket);
   new aws.s3.BucketLifecycleConfiguration(
     `${name}-lifecycle`,
     {
