@@ -39,20 +39,25 @@ const AsOf = z
     "asOf must be an ISO 8601 date, month, year or year interval such as 2026-07-20, 2026-09 or 2022/2026",
   );
 
+/** Where a figure comes from: every price and ratio in the file carries it. */
+const PROVENANCE = {
+  /** Where the figure comes from, precise enough to re-check it. */
+  source: z.string().min(1),
+  /** The public page (or price-list file) to re-check the figure against. */
+  url: SourceUrl.optional(),
+  asOf: AsOf,
+  confidence: Confidence,
+  /** Why the figure deserves care: "uncertain", "likely stale", … */
+  note: z.string().min(1).optional(),
+};
+
 /** One unit price in USD. */
 export const PriceEntry = z
   .object({
     /** USD per `unit`. */
     usd: z.number().nonnegative().finite(),
     unit: PriceUnit,
-    /** Where the figure comes from, precise enough to re-check it. */
-    source: z.string().min(1),
-    /** The public page (or price-list file) to re-check the figure against. */
-    url: SourceUrl.optional(),
-    asOf: AsOf,
-    confidence: Confidence,
-    /** Why the figure deserves care: "uncertain", "likely stale", … */
-    note: z.string().min(1).optional(),
+    ...PROVENANCE,
   })
   .strict();
 export type PriceEntry = z.infer<typeof PriceEntry>;
@@ -84,11 +89,7 @@ const PriceTiers = z
 const SourcedFraction = z
   .object({
     fraction: z.number().min(0).max(1),
-    source: z.string().min(1),
-    url: SourceUrl.optional(),
-    asOf: AsOf,
-    confidence: Confidence,
-    note: z.string().min(1).optional(),
+    ...PROVENANCE,
   })
   .strict();
 
@@ -97,11 +98,7 @@ export const SavingsRange = z
   .object({
     min: z.number().min(0).max(1),
     max: z.number().min(0).max(1),
-    source: z.string().min(1),
-    url: SourceUrl.optional(),
-    asOf: AsOf,
-    confidence: Confidence,
-    note: z.string().min(1).optional(),
+    ...PROVENANCE,
   })
   .strict()
   .refine((r) => r.min <= r.max, { message: "min must not exceed max", path: ["min"] });
