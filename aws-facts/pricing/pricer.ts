@@ -110,6 +110,11 @@ export class ResourcePricing {
     );
   }
 
+  /** Adds an unknown line because the region's price file has no `what` ("SageMaker ML storage price", …). */
+  missingPrice(description: string, unit: string, what: string, basis = ""): void {
+    this.unknown(description, unit, `unknown price: the ${this.region} price file has no ${what}`, basis);
+  }
+
   /** Adds a priced line; `unitPrice` defaults to the entry's price. */
   priced(
     description: string,
@@ -147,13 +152,7 @@ export class ResourcePricing {
     unit: string,
   ): void {
     if (!this.book) return this.noRegion(description, unit);
-    if (!entry)
-      return this.unknown(
-        description,
-        unit,
-        `unknown price: the ${this.region} price file has no ${what} price`,
-        basis,
-      );
+    if (!entry) return this.missingPrice(description, unit, `${what} price`, basis);
     this.priced(description, quantity, entry, basis);
   }
 

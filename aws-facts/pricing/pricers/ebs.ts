@@ -83,12 +83,7 @@ export function priceEbsVolume(
       `unknown price: ${volumeType} is not an EBS volume type the price file covers (${Object.keys(STORAGE_PRICE).join(", ")})`,
     );
   const storage = book.ebs[key] as PriceEntry | undefined;
-  if (!storage)
-    return r.unknown(
-      label,
-      "GB-month",
-      `unknown price: the ${r.region} price file has no EBS ${volumeType} price`,
-    );
+  if (!storage) return r.missingPrice(label, "GB-month", `EBS ${volumeType} price`);
   r.priced(
     label,
     times(size, options.count),
@@ -134,12 +129,7 @@ function provisionedIops(
   if (billed === 0) return;
   let from = 0;
   for (const tier of tiers) {
-    if (!tier)
-      return r.unknown(
-        description,
-        "IOPS-month",
-        `unknown price: the ${r.region} price file has no price for these IOPS`,
-      );
+    if (!tier) return r.missingPrice(description, "IOPS-month", "price for these IOPS");
     const to = tier.upTo ?? Infinity;
     const inTier = Math.max(0, Math.min(billed, to) - from);
     if (inTier > 0) {
@@ -169,12 +159,7 @@ function gp3Throughput(
   const throughput = num(throughputValue);
   if (throughput === undefined || throughput <= GP3_INCLUDED_THROUGHPUT_MIBPS) return;
   const billed = throughput - GP3_INCLUDED_THROUGHPUT_MIBPS;
-  if (!price)
-    return r.unknown(
-      description,
-      "MiB/s-month",
-      `unknown price: the ${r.region} price file has no gp3 throughput price`,
-    );
+  if (!price) return r.missingPrice(description, "MiB/s-month", "gp3 throughput price");
   r.priced(
     description,
     times(billed, count),

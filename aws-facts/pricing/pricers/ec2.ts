@@ -64,12 +64,7 @@ export function priceEc2Instance(r: ResourcePricing): void {
     else {
       const savings = r.assumptions.spotSavings ?? book.ec2.spotSavings;
       if (!savings) {
-        r.unknown(
-          label,
-          "hour",
-          `unknown price: the ${r.region} price file has no spot savings range`,
-          hoursBasis,
-        );
+        r.missingPrice(label, "hour", "spot savings range", hoursBasis);
       } else {
         const od = price.entry.usd;
         const unitPrice = { min: od * (1 - savings.max), max: od * (1 - savings.min) };

@@ -162,11 +162,7 @@ function instanceVariant(r: ResourcePricing, variant: Record<string, unknown>, v
     "; types with local NVMe storage (g4dn, g5, p4d, …) bill none, so this may overstate";
   if (!count) return r.unknown(storageLabel, "GB-month", `unknown quantity: ${countBasis}`);
   if (!book.sagemaker.mlStorageGbMonth)
-    return r.unknown(
-      storageLabel,
-      "GB-month",
-      `unknown price: the ${r.region} price file has no SageMaker ML storage price`,
-    );
+    return r.missingPrice(storageLabel, "GB-month", "SageMaker ML storage price");
   r.priced(
     storageLabel,
     { min: gb * count.min, max: gb * count.max },
@@ -195,12 +191,7 @@ function serverlessVariant(
   const durationPrice = book.sagemaker.serverless?.inferenceGbSecond;
   if (memoryMb === undefined)
     r.unknown(`${label} duration`, "GB-second", "unknown quantity: memorySizeInMb is not known");
-  else if (!durationPrice)
-    r.unknown(
-      `${label} duration`,
-      "GB-second",
-      `unknown price: the ${r.region} price file has no serverless inference price`,
-    );
+  else if (!durationPrice) r.missingPrice(`${label} duration`, "GB-second", "serverless inference price");
   else {
     const gbSeconds = (memoryMb / 1024) * seconds;
     r.priced(
@@ -213,12 +204,7 @@ function serverlessVariant(
   const dataPrice = book.sagemaker.serverless?.dataProcessedGb;
   const gb = (requests * a.serverlessPayloadKbPerRequest) / (1024 * 1024);
   const dataBasis = `assumed ${plural(requests, "request")}/month × ${fmt(a.serverlessPayloadKbPerRequest)} KB in and out (assumption serverlessPayloadKbPerRequest)`;
-  if (!dataPrice)
-    r.unknown(
-      `${label} data processed`,
-      "GB",
-      `unknown price: the ${r.region} price file has no serverless data-processing price`,
-    );
+  if (!dataPrice) r.missingPrice(`${label} data processed`, "GB", "serverless data-processing price");
   else r.priced(`${label} data processed`, { min: gb, max: gb }, dataPrice, dataBasis);
   const provisioned = num(serverless.provisionedConcurrency);
   if (provisioned !== undefined && provisioned > 0) {

@@ -59,12 +59,7 @@ export function priceLambdaFunction(r: ResourcePricing): void {
   const prices = book.lambda[arch];
   const requestBasis = `assumed ${plural(requests, "request")}/month (assumption lambdaRequestsPerMonth); ${freeTier}`;
   if (!prices.requestsPerMillion)
-    r.unknown(
-      requestLabel,
-      "1M requests",
-      `unknown price: the ${r.region} price file has no ${arch} Lambda request price`,
-      requestBasis,
-    );
+    r.missingPrice(requestLabel, "1M requests", `${arch} Lambda request price`, requestBasis);
   else
     r.priced(
       requestLabel,
@@ -83,12 +78,7 @@ export function priceLambdaFunction(r: ResourcePricing): void {
   const durationBasis = `${plural(requests, "request")} × ${fmt(a.lambdaAverageDurationMs)} ms (assumption lambdaAverageDurationMs) × ${fmt(memoryMb)} MB; ${freeTier}`;
   const standard = prices.durationGbSecond;
   if (!standard)
-    return r.unknown(
-      durationLabel,
-      "GB-second",
-      `unknown price: the ${r.region} price file has no ${arch} Lambda duration price`,
-      durationBasis,
-    );
+    return r.missingPrice(durationLabel, "GB-second", `${arch} Lambda duration price`, durationBasis);
   const onProvisioned = prices.provisionedDurationGbSecond;
   if (hasProvisionedConcurrency(r.stack, node) && onProvisioned) {
     r.priced(
@@ -126,12 +116,7 @@ export function priceProvisionedConcurrency(r: ResourcePricing): void {
     );
   const arch = architectureOf(fn);
   const price = book.lambda[arch].provisionedConcurrencyGbSecond;
-  if (!price)
-    return r.unknown(
-      label,
-      "GB-second",
-      `unknown price: the ${r.region} price file has no ${arch} provisioned-concurrency price`,
-    );
+  if (!price) return r.missingPrice(label, "GB-second", `${arch} provisioned-concurrency price`);
   const gbSeconds = count * (memoryMb / 1024) * SECONDS_PER_MONTH;
   r.priced(
     label,

@@ -39,11 +39,7 @@ export function priceNotebook(r: ResourcePricing): void {
   if (gb === undefined)
     return r.unknown(storageDescription, "GB-month", "unknown quantity: volumeSize is not known until apply");
   if (!book.sagemaker.mlStorageGbMonth)
-    return r.unknown(
-      storageDescription,
-      "GB-month",
-      `unknown price: the ${r.region} price file has no SageMaker ML storage price`,
-    );
+    return r.missingPrice(storageDescription, "GB-month", "SageMaker ML storage price");
   r.priced(
     storageDescription,
     { min: gb, max: gb },
