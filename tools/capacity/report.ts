@@ -3,7 +3,7 @@
  * a stack's policy config (so the tools and the policy replay the same profiles with the same assumptions), the
  * simulation of every endpoint in the captured graph, and the shortfalls against the limits.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import {
   CAPACITY_POLICY_NAME,
@@ -22,6 +22,7 @@ import {
   type UnreadableEndpoint,
   type UsedAssumptions,
 } from "@ml-platform/aws-facts/capacity";
+import { readPolicyConfigFile, type PolicyConfig } from "../analyzer/policy-config";
 import type { CapturedResource } from "../lib/resource-graph";
 
 export interface CapacitySettings {
@@ -32,30 +33,32 @@ export interface CapacitySettings {
   readonly configFile: string | null;
 }
 
-/** Reads `endpoint-capacity` from a policy config file (null or missing: the defaults). Throws on invalid input. */
-export function readCapacitySettings(configFile: string | null): CapacitySettings {
-  if (!configFile || !existsSync(configFile)) {
-    return { config: resolveCapacityConfig({}), enforcementLevel: "advisory", configFile: null };
-  }
-  let json: Record<string, unknown>;
+/**
+ * The `endpoint-capacity` settings of a policy config read by the one policy-config reader (undefined: the
+ * defaults). The level is resolved as the CLI does (the policy's own, else `all`, else the policy's default,
+ * advisory). Throws on invalid settings, naming the file.
+ */
+export function capacitySettingsOf(
+  config: PolicyConfig | undefined,
+  configFile: string | null,
+): CapacitySettings {
+  if (!config) return { config: resolveCapacityConfig({}), enforcementLevel: "advisory", configFile: null };
+  const entry = config.entryFor(CAPACITY_POLICY_NAME);
   try {
-    json = JSON.parse(readFileSync(configFile, "utf8")) as Record<string, unknown>;
-  } catch (error) {
-    throw new Error(`policy config ${configFile} is not valid JSON: ${(error as Error).message}`);
-  }
-  const entry = json[CAPACITY_POLICY_NAME];
-  const block = typeof entry === "object" && entry !== null ? (entry as Record<string, unknown>) : {};
-  const level =
-    typeof entry === "string"
-      ? entry
-      : typeof block.enforcementLevel === "string"
-        ? block.enforcementLevel
-        : "advisory";
-  try {
-    return { config: resolveCapacityConfig(block), enforcementLevel: level, configFile };
+    return {
+      config: resolveCapacityConfig(entry.properties ?? {}),
+      enforcementLevel: entry.enforcementLevel ?? "advisory",
+      configFile,
+    };
   } catch (error) {
     throw new Error(`${configFile}: ${(error as Error).message}`);
   }
+}
+
+/** Reads `endpoint-capacity` from a policy config file (null or missing: the defaults). Throws on invalid input. */
+export function readCapacitySettings(configFile: string | null): CapacitySettings {
+  if (!configFile || !existsSync(configFile)) return capacitySettingsOf(undefined, null);
+  return capacitySettingsOf(readPolicyConfigFile(configFile), configFile);
 }
 
 /** Replaces the configured profiles with one (from `--profile <file>`), which is then the one checked. */
@@ -181,15 +184,16 @@ export function simulateCapacity(
   }
 }
 
-/** The preview's capacity section for one stack: settings from its policy config, then the simulation. */
+/** The preview's capacity section for one stack: settings from its (already read) policy config, then the simulation. */
 export function capacitySection(
   resources: readonly CapturedResource[],
+  policyConfig: PolicyConfig | undefined,
   policyConfigFile: string | null,
   region: string,
 ): CapacitySection {
   let settings: CapacitySettings;
   try {
-    settings = readCapacitySettings(policyConfigFile);
+    settings = capacitySettingsOf(policyConfig, policyConfigFile);
   } catch (error) {
     return { status: "error", message: (error as Error).message };
   }

@@ -15,6 +15,7 @@ import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 // Types only: the driver (gRPC, protobuf) and the estimator are loaded once the program runs have been started, so
 // their loading overlaps the runs instead of delaying them.
+import type { CapacitySection } from "../capacity/report";
 import type { EnforcementLevel, PolicyAnalyzer, PolicyConfig } from "../analyzer";
 import { REPO_ROOT, runProgram, type RunProgramResult } from "../lib/program-runner";
 import { listStacks, readProject, StackFileError, stackFilePath } from "../lib/stack-files";
@@ -232,7 +233,9 @@ export async function runPreview(options: PreviewOptions = {}): Promise<PreviewR
     }
     const cost = estimateCost(result.stack.resources, { ...budgetOptions(policyConfig), region });
     const costMs = performance.now() - costStarted;
-    const capacity = capacitySection(result.stack.resources, configFile, region);
+    const capacity: CapacitySection = policyConfigError
+      ? { status: "error", message: policyConfigError.message }
+      : capacitySection(result.stack.resources, policyConfig, configFile, region);
     const timings = (analysisMs: number) => ({ programMs: result.durationMs, analysisMs, costMs });
 
     if (!packPromise)
