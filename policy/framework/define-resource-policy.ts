@@ -44,7 +44,7 @@ import { checkExemption } from "./exemptions";
 import { failClosedFinding, violationMessage, type PolicyFinding } from "./messages";
 import { policyFields, type PlatformResourcePolicy, type PolicyMetadata } from "./metadata";
 import { defer, probe, probeDeep, type Probe, type UnknownProbe } from "./probes";
-import { applyFixes, type RemediationDefinition } from "./remediation";
+import { runRemediation, type RemediationDefinition } from "./remediation";
 
 /** What a resource rule gets besides the typed props. */
 export interface ResourceRuleContext<C> {
@@ -178,18 +178,7 @@ export function defineResourcePolicy<C extends object = Record<string, never>>(
         () => (configInvalid = true),
       );
       if (exempt || configInvalid || reported.size === 0) return undefined;
-      const fixes = await remediation.remediate(args.props, {
-        name: args.name,
-        urn: args.urn,
-        type: args.type,
-        config,
-        args,
-      });
-      const applied = applyFixes(
-        args.props,
-        (fixes ?? []).filter((fix) => reported.has(fix.property)),
-      );
-      return applied.length > 0 ? args.props : undefined;
+      return runRemediation(remediation, args, config, (fix) => reported.has(fix.property));
     });
 
   // A single-type policy carries its type token the way validateResourceOfType does, so the runtime skips it for

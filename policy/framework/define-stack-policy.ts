@@ -27,7 +27,7 @@ import { checkExemption, type ExemptionCheck } from "./exemptions";
 import { failClosedFinding, stackViolationMessage, violationMessage, type PolicyFinding } from "./messages";
 import { policyFields, type PlatformStackPolicy, type PolicyMetadata } from "./metadata";
 import { defer, probe, probeDeep, type Probe, type UnknownProbe } from "./probes";
-import { applyFixes, type RemediationDefinition } from "./remediation";
+import { runRemediation, type RemediationDefinition } from "./remediation";
 
 export interface StackRuleContext<C> {
   readonly resources: readonly PolicyResource[];
@@ -129,14 +129,7 @@ export function defineStackPolicy<C extends object = Record<string, never>>(
       if (findings.length > 0) return undefined;
       const exemption = checkExemption(def.name, args, config.exemptions);
       if (exemption.exemptReason !== undefined) return undefined;
-      const fixes = await remediation.remediate(args.props, {
-        name: args.name,
-        urn: args.urn,
-        type: args.type,
-        config,
-        args,
-      });
-      return applyFixes(args.props, fixes ?? []).length > 0 ? args.props : undefined;
+      return runRemediation(remediation, args, config);
     });
   if (remediateResource && remediation.types.length === 1)
     Object.defineProperty(remediateResource, "__pulumiType", { value: remediation.types[0] });

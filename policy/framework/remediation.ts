@@ -107,3 +107,23 @@ export function applyFixes(props: Record<string, unknown>, fixes: readonly Prope
   }
   return writes.map((w) => w.fix);
 }
+
+/**
+ * Runs a remediation on the resource the runtime handed over and applies the fixes `keep` accepts: the bag itself
+ * when anything changed, else `undefined` (no remediation). Shared by the resource and stack policy definers.
+ */
+export async function runRemediation<C>(
+  remediation: RemediationDefinition<C>,
+  args: ResourceValidationArgs,
+  config: Readonly<C & CommonConfig>,
+  keep: (fix: PropertyFix) => boolean = () => true,
+): Promise<Record<string, unknown> | undefined> {
+  const fixes = await remediation.remediate(args.props, {
+    name: args.name,
+    urn: args.urn,
+    type: args.type,
+    config,
+    args,
+  });
+  return applyFixes(args.props, (fixes ?? []).filter(keep)).length > 0 ? args.props : undefined;
+}
