@@ -2,11 +2,12 @@
 // One cold start, in a fresh `node` process forked by tools/bench/lambda.ts: import the function module given
 // as argv[2] and invoke it once with the event in argv[3] (JSON), as Lambda's first invocation would. With
 // argv[3] = "-" it only imports. Reports the timings over IPC and exits.
+import { reportColdStart, startColdStart } from "./lambda-cold-report.mjs";
+
 const moduleUrl = process.argv[2];
 const eventJson = process.argv[3];
 
-const cpuAtStart = process.cpuUsage();
-const started = performance.now();
+const clock = startColdStart();
 const module = await import(moduleUrl);
 const imported = performance.now();
 let status;
@@ -15,21 +16,4 @@ if (eventJson !== "-") {
   const context = { awsRequestId: "cold-1", getRemainingTimeInMillis: () => deadline - Date.now() };
   status = (await module.handler(JSON.parse(eventJson), context)).statusCode;
 }
-const done = performance.now();
-
-/** User + system CPU time of the whole process (main thread, GC and libuv threads), in ms. */
-function cpuMs(usage) {
-  return (usage.user + usage.system) / 1000;
-}
-
-process.send(
-  {
-    importMs: imported - started,
-    firstInvocationMs: done - imported,
-    totalMs: done - started,
-    totalCpuMs: cpuMs(process.cpuUsage(cpuAtStart)),
-    sinceProcessStartMs: done,
-    status,
-  },
-  () => process.exit(0),
-);
+reportColdStart(clock, imported, { status });
